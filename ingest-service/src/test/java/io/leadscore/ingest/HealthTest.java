@@ -1,0 +1,31 @@
+package io.leadscore.ingest;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItems;
+
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+
+/** Readiness is UP only because the real broker and the real database answered. */
+@QuarkusTest
+@WithTestResource(IngestTestInfra.class)
+class HealthTest {
+
+    @Test
+    void readinessChecksTouchKafkaAndPostgres() {
+        given().when().get("/q/health/ready").then()
+                .statusCode(200)
+                .body("status", equalTo("UP"))
+                .body("checks.name", hasItems("Kafka connection health check",
+                        "Reactive PostgreSQL connections health check"));
+    }
+
+    @Test
+    void exposesMetricsAndOpenApi() {
+        given().when().get("/q/metrics").then().statusCode(200);
+        given().when().get("/q/openapi").then().statusCode(200);
+    }
+}

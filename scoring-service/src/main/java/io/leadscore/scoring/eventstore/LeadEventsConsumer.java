@@ -1,0 +1,103 @@
+package io.leadscore.scoring.eventstore;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.leadscore.contracts.LeadEvent;
+import io.leadscore.contracts.MessageHeaders;
+import io.leadscore.contracts.Topics;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
+import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+
+/**
+ * Consumes {@code lead-events} a poll batch at a time: parses every record, dead-letters what cannot be parsed, appends
+ * the rest to the event store in one transaction, and only then acknowledges (which lets the offsets be committed).
+ */
+@ApplicationScoped
+public class LeadEventsConsumer {
+
+    private static final Logger LOG = Logger.getLogger(LeadEventsConsumer.class);
+
+    private final EventStore store;
+    private final ObjectMapper mapper;
+
+    @Inject
+    @Channel("lead-events-dlq")
+    MutinyEmitter<String> deadLetters;
+
+    public LeadEventsConsumer(EventStore store, ObjectMapper mapper) {
+        this.store = store;
+        this.mapper = mapper;
+    }
+
+    @Incoming(Topics.LEAD_EVENTS)
+    public Uni<Void> consume(KafkaRecordBatch<String, String> batch) {
+        List<StoredEvent> parsed = new ArrayList<>();
+        List<Uni<Void>> deadLettered = new ArrayList<>();
+        for (var record : batch) {
+            try {
+                parsed.add(parse(record.getPayload()));
+            } catch (InvalidLeadEventException | java.io.IOException e) {
+                deadLettered.add(deadLetter(record.getKey(), record.getPayload(), e.getMessage()));
+            }
+        }
+        Uni<Void> dlq = deadLettered.isEmpty()
+                ? Uni.createFrom().voidItem()
+                : Uni.join().all(deadLettered).andFailFast().replaceWithVoid();
+        return dlq.chain(() -> store.append(parsed))
+                .invoke(n -> LOG.debugf("Appended %d new of %d events", (Object) n, parsed.size()))
+                .chain(n -> Uni.createFrom().completionStage(batch.ack()));
+    }
+
+    StoredEvent parse(String json) throws java.io.IOException {
+        if (json == null) {
+            throw new InvalidLeadEventException("record has no value");
+        }
+        LeadEvent e = mapper.readValue(json, LeadEvent.class);
+        if (e.schemaVersion() < 1 || e.schemaVersion() > LeadEvent.CURRENT_SCHEMA_VERSION) {
+            throw new InvalidLeadEventException("unsupported schemaVersion " + e.schemaVersion());
+        }
+        requireText(e.tenant(), "tenant");
+        requireText(e.leadId(), "leadId");
+        requireText(e.eventId(), "eventId");
+        requireText(e.type(), "type");
+        if (e.occurredAt() == null) {
+            throw new InvalidLeadEventException("occurredAt is missing");
+        }
+        return new StoredEvent(e.tenant(), e.leadId(), e.eventId(), e.type(), e.occurredAt(),
+                e.receivedAt() == null ? e.occurredAt() : e.receivedAt(), json);
+    }
+
+    private static void requireText(String value, String field) {
+        if (value == null || value.isBlank()) {
+            throw new InvalidLeadEventException(field + " is missing");
+        }
+    }
+
+    private Uni<Void> deadLetter(String key, String value, String reason) {
+        LOG.warnf("Dead-lettering record with key %s: %s", key, reason);
+        var headers = new RecordHeaders().add(MessageHeaders.DEAD_LETTER_REASON, reason.getBytes(StandardCharsets.UTF_8));
+        var metadata = OutgoingKafkaRecordMetadata.<String>builder().withKey(key).withHeaders(headers).build();
+        return deadLetters.sendMessage(Message.of(value == null ? "" : value).addMetadata(metadata));
+    }
+
+    static class InvalidLeadEventException extends RuntimeException {
+        InvalidLeadEventException(String message) {
+            super(message);
+        }
+    }
+}

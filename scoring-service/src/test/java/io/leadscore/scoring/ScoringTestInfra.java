@@ -1,0 +1,16 @@
+package io.leadscore.scoring;
+
+import java.util.Map;
+
+import io.leadscore.testing.LeadscoreInfra;
+
+/** The real broker plus this service's own, freshly created database. */
+public class ScoringTestInfra extends LeadscoreInfra {
+
+    public static final String DATABASE = "leadscore_scoring_test";
+
+    @Override
+    public void init(Map<String, String> initArgs) {
+        super.init(Map.of("database", DATABASE));
+    }
+}
