@@ -23,6 +23,9 @@ public final class Topics {
     /** Follow-up SLAs that passed. */
     public static final String LEAD_ESCALATIONS = "lead-escalations";
 
+    /** Revoked token ids (compacted); every service reads it whole into memory and rejects those tokens. */
+    public static final String TOKEN_REVOCATIONS = "token-revocations";
+
     /**
      * Partitions bound consumer parallelism: scoring, routing and notification scale out to at most this many replicas.
      */
@@ -36,11 +39,16 @@ public final class Topics {
             new TopicSpec(LEADS_MQL, DEFAULT_PARTITIONS),
             new TopicSpec(LEADS_SQL, DEFAULT_PARTITIONS),
             new TopicSpec(LEAD_STAGE_CHANGES, DEFAULT_PARTITIONS),
-            new TopicSpec(LEAD_ESCALATIONS, DEFAULT_PARTITIONS));
+            new TopicSpec(LEAD_ESCALATIONS, DEFAULT_PARTITIONS),
+            new TopicSpec(TOKEN_REVOCATIONS, 1, true));
 
     private Topics() {
     }
 
-    public record TopicSpec(String name, int partitions) {
+    /** @param compacted whether the topic keeps only the latest record per key (log compaction) */
+    public record TopicSpec(String name, int partitions, boolean compacted) {
+        public TopicSpec(String name, int partitions) {
+            this(name, partitions, false);
+        }
     }
 }

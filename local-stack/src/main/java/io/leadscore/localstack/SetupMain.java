@@ -50,7 +50,9 @@ public final class SetupMain {
                     continue;
                 }
                 try {
-                    admin.createTopics(List.of(new NewTopic(spec.name(), spec.partitions(), (short) 1))).all().get();
+                    NewTopic topic = new NewTopic(spec.name(), spec.partitions(), (short) 1)
+                            .configs(spec.compacted() ? Map.of("cleanup.policy", "compact") : Map.of());
+                    admin.createTopics(List.of(topic)).all().get();
                     System.out.println("created topic " + spec.name() + " (" + spec.partitions() + " partitions)");
                 } catch (ExecutionException e) {
                     if (!(e.getCause() instanceof TopicExistsException)) {

@@ -36,7 +36,8 @@ public final class KafkaBroker {
     public static synchronized String bootstrapServers() {
         if (cluster == null) {
             cluster = start();
-            createTopics(Topics.ALL.stream().map(t -> new NewTopic(t.name(), t.partitions(), (short) 1)).toList());
+            createTopics(Topics.ALL.stream().map(t -> new NewTopic(t.name(), t.partitions(), (short) 1)
+                    .configs(t.compacted() ? Map.of("cleanup.policy", "compact") : Map.of())).toList());
         }
         return cluster.bootstrapServers();
     }

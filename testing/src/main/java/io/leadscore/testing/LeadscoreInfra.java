@@ -30,6 +30,8 @@ public class LeadscoreInfra implements QuarkusTestResourceLifecycleManager {
         config.put("quarkus.datasource.jdbc.url", pg.jdbcUrl(database));
         config.put("quarkus.datasource.username", pg.user);
         config.put("quarkus.datasource.password", pg.password);
+        config.put("mp.jwt.verify.publickey.location", Tokens.VERIFICATION_KEY_RESOURCE);
+        config.put("mp.jwt.verify.issuer", Tokens.ISSUER);
         return config;
     }
 

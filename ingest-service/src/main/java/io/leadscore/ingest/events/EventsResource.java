@@ -1,0 +1,146 @@
+package io.leadscore.ingest.events;
+
+import java.io.IOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.leadscore.ingest.ratelimit.TenantRateLimiter;
+import io.leadscore.security.Roles;
+import io.leadscore.security.TenantContext;
+import io.smallrye.mutiny.Uni;
+
+@Path("/v1/events")
+@RolesAllowed(Roles.INGEST)
+public class EventsResource {
+
+    private static final Logger LOG = Logger.getLogger(EventsResource.class);
+
+    private final TenantContext tenantContext;
+    private final EventValidator validator;
+    private final EventIngestion ingestion;
+    private final TenantRateLimiter rateLimiter;
+    private final IngestLimits limits;
+    private final ObjectMapper strictMapper;
+
+    public EventsResource(TenantContext tenantContext, IngestLimits limits, EventIngestion ingestion,
+            TenantRateLimiter rateLimiter, ObjectMapper mapper) {
+        this.tenantContext = tenantContext;
+        this.limits = limits;
+        this.validator = new EventValidator(limits);
+        this.ingestion = ingestion;
+        this.rateLimiter = rateLimiter;
+        // A key given twice is ambiguous; say so instead of silently keeping the last.
+        this.strictMapper = mapper.copy().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Send one event, or up to 1,000 as {\"events\": [...]}", description = "Answers 202 once Kafka "
+            + "has acknowledged every accepted event. The whole request is rejected (400, every problem listed) if any "
+            + "event is invalid. Resent event ids within 24 h are counted as duplicates and not published again.")
+    @RequestBody(description = "One event or {\"events\": [...]}")
+    public Uni<Response> ingest(byte[] body) {
+        String tenant = tenantContext.tenant();
+        if (body.length > limits.maxBodyBytes()) {
+            return Uni.createFrom().item(Response.status(413)
+                    .entity(ErrorResponse.of("body is " + body.length + " bytes; the limit is " + limits.maxBodyBytes()
+                            + " (use POST /v1/events/bulk for large imports)"))
+                    .build());
+        }
+        Instant now = Instant.now();
+        List<EventProblem> problems = new ArrayList<>();
+        List<EventValidator.ValidEvent> events = parse(body, now, problems);
+        if (!problems.isEmpty()) {
+            return Uni.createFrom().item(Response.status(400).entity(new ErrorResponse(problems)).build());
+        }
+        long retryAfter = rateLimiter.tryAcquire(tenant, events.size());
+        if (retryAfter > 0) {
+            return Uni.createFrom().item(Response.status(429).header("Retry-After", retryAfter)
+                    .entity(ErrorResponse.of("tenant rate limit exceeded; retry after " + retryAfter + " s"))
+                    .build());
+        }
+        return ingestion.ingest(tenant, events, now)
+                .map(result -> Response.accepted(result).build())
+                .onFailure().recoverWithItem(failure -> {
+                    LOG.errorf(failure, "Publishing to Kafka failed for tenant %s", tenant);
+                    return Response.status(503).header("Retry-After", 1)
+                            .entity(ErrorResponse.of("events could not be stored; retry the same request (events "
+                                    + "already accepted will be counted as duplicates)"))
+                            .build();
+                });
+    }
+
+    private List<EventValidator.ValidEvent> parse(byte[] body, Instant now, List<EventProblem> problems) {
+        JsonNode root;
+        try {
+            root = strictMapper.readTree(body);
+        } catch (JsonParseException e) {
+            problems.add(new EventProblem(null, null, "malformed JSON: " + e.getOriginalMessage() + " at line "
+                    + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr()));
+            return List.of();
+        } catch (IOException e) {
+            problems.add(new EventProblem(null, null, "malformed JSON: " + e.getMessage()));
+            return List.of();
+        }
+        if (root == null || root.isMissingNode()) {
+            problems.add(new EventProblem(null, null, "the body is empty; send one event or {\"events\": [...]}"));
+            return List.of();
+        }
+        if (!root.isObject()) {
+            problems.add(new EventProblem(null, null, "the body must be one event object or {\"events\": [...]}, not "
+                    + EventValidator.describe(root)));
+            return List.of();
+        }
+        List<EventValidator.ValidEvent> events = new ArrayList<>();
+        if (!root.has("events")) {
+            EventValidator.ValidEvent e = validator.validate(root, 0, now, problems);
+            if (e != null) {
+                events.add(e);
+            }
+            return events;
+        }
+        for (Iterator<String> names = root.fieldNames(); names.hasNext();) {
+            String name = names.next();
+            if (!name.equals("events")) {
+                problems.add(new EventProblem(null, name, "unknown field; a batch is {\"events\": [...]} only"));
+            }
+        }
+        JsonNode array = root.get("events");
+        if (!array.isArray()) {
+            problems.add(new EventProblem(null, "events", "must be an array, not " + EventValidator.describe(array)));
+            return events;
+        }
+        if (array.isEmpty() || array.size() > limits.maxEventsPerRequest()) {
+            problems.add(new EventProblem(null, "events", "must hold 1 to " + limits.maxEventsPerRequest()
+                    + " events, not " + array.size()));
+            return events;
+        }
+        for (int i = 0; i < array.size(); i++) {
+            EventValidator.ValidEvent e = validator.validate(array.get(i), i, now, problems);
+            if (e != null) {
+                events.add(e);
+            }
+        }
+        return events;
+    }
+}

@@ -1,0 +1,28 @@
+package io.leadscore.ingest.ratelimit;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+/** One token bucket per tenant, counting events (not requests), so a 1,000-event batch costs 1,000 tokens. */
+@ApplicationScoped
+public class TenantRateLimiter {
+
+    private final RateLimitConfig config;
+    private final Map<String, TokenBucket> buckets = new ConcurrentHashMap<>();
+
+    public TenantRateLimiter(RateLimitConfig config) {
+        this.config = config;
+    }
+
+    /** 0 when the events may pass, else seconds to wait. */
+    public long tryAcquire(String tenant, int events) {
+        long now = System.nanoTime();
+        TokenBucket bucket = buckets.computeIfAbsent(tenant, t -> {
+            double rate = config.tenants().getOrDefault(t, config.eventsPerSecond());
+            return new TokenBucket(rate, Math.max(1, rate * config.burstSeconds()), now);
+        });
+        return bucket.tryTake(events, now);
+    }
+}

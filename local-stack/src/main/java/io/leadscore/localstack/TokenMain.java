@@ -1,0 +1,92 @@
+package io.leadscore.localstack;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.LinkedHashSet;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+import io.smallrye.jwt.build.Jwt;
+import io.smallrye.jwt.util.KeyUtils;
+
+/**
+ * The local stack's token authority.
+ *
+ * <pre>
+ * TokenMain keygen &lt;dir&gt;                                   creates signing-key.pem / verification-key.pem once
+ * TokenMain mint &lt;dir&gt; &lt;tenant&gt; &lt;roles&gt; [&lt;ttl&gt;] [&lt;token-id&gt;] prints a signed token (ttl ISO-8601, default P30D)
+ * </pre>
+ */
+public final class TokenMain {
+
+    static final String ISSUER = "leadscore";
+    private static final Pattern TENANT = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
+    private static final java.util.Set<String> ROLES = java.util.Set.of("ingest", "read", "admin");
+
+    private TokenMain() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length >= 2 && args[0].equals("keygen")) {
+            keygen(Path.of(args[1]));
+        } else if (args.length >= 4 && args[0].equals("mint")) {
+            Duration ttl = args.length >= 5 ? Duration.parse(args[4]) : Duration.ofDays(30);
+            String tokenId = args.length >= 6 ? args[5] : UUID.randomUUID().toString();
+            System.out.println(mint(Path.of(args[1]), args[2], args[3], ttl, tokenId));
+        } else {
+            System.err.println("usage: TokenMain keygen <dir> | mint <dir> <tenant> <role,role> [<ttl>] [<token-id>]");
+            System.exit(2);
+        }
+    }
+
+    static void keygen(Path dir) throws Exception {
+        Path signing = dir.resolve("signing-key.pem");
+        if (Files.exists(signing)) {
+            return;
+        }
+        Files.createDirectories(dir);
+        KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+        generator.initialize(2048);
+        KeyPair pair = generator.generateKeyPair();
+        Files.writeString(signing, pem("PRIVATE KEY", pair.getPrivate().getEncoded()), StandardCharsets.US_ASCII);
+        Files.setPosixFilePermissions(signing, PosixFilePermissions.fromString("rw-------"));
+        Files.writeString(dir.resolve("verification-key.pem"), pem("PUBLIC KEY", pair.getPublic().getEncoded()),
+                StandardCharsets.US_ASCII);
+    }
+
+    static String mint(Path dir, String tenant, String roles, Duration ttl, String tokenId) throws Exception {
+        if (!TENANT.matcher(tenant).matches()) {
+            throw new IllegalArgumentException("tenant must match " + TENANT.pattern() + ": " + tenant);
+        }
+        var groups = new LinkedHashSet<>(Arrays.asList(roles.split(",")));
+        for (String role : groups) {
+            if (!ROLES.contains(role)) {
+                throw new IllegalArgumentException("unknown role '" + role + "' (roles: ingest, read, admin)");
+            }
+        }
+        var key = KeyUtils.decodePrivateKey(Files.readString(dir.resolve("signing-key.pem")));
+        Instant now = Instant.now();
+        return Jwt.issuer(ISSUER)
+                .subject("local-" + tenant)
+                .claim("tenant", tenant)
+                .claim("jti", tokenId)
+                .groups(groups)
+                .issuedAt(now)
+                .expiresAt(now.plus(ttl))
+                .jws().keyId("leadscore-local")
+                .sign(key);
+    }
+
+    private static String pem(String type, byte[] der) {
+        String body = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der);
+        return "-----BEGIN " + type + "-----\n" + body + "\n-----END " + type + "-----\n";
+    }
+}
