@@ -1,0 +1,48 @@
+package io.leadscore.scoring.engine;
+
+import java.time.Instant;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Something that happened to a lead, as far as scoring is concerned.
+ *
+ * @param properties describe the action (for example the page URL); never null, possibly empty
+ * @param attributes profile fields set by a {@value #PROFILE_UPDATED} fact, {@code null} otherwise; a {@code null}
+ *        value removes the field from the profile
+ */
+public record Fact(String eventId, String type, Instant occurredAt, Map<String, Object> properties,
+        Map<String, Object> attributes) {
+
+    public static final String PROFILE_UPDATED = "profile_updated";
+
+    /** The order of the event log: by time, ties broken by event id, so that arrival order never matters. */
+    public static final Comparator<Fact> LOG_ORDER = Comparator.comparing(Fact::occurredAt)
+            .thenComparing(Fact::eventId);
+
+    public Fact {
+        Objects.requireNonNull(eventId, "eventId");
+        Objects.requireNonNull(type, "type");
+        Objects.requireNonNull(occurredAt, "occurredAt");
+        // Copies (not Map.copyOf, which rejects the null values that mean "remove this attribute").
+        properties = properties == null || properties.isEmpty()
+                ? Map.of()
+                : Collections.unmodifiableMap(new LinkedHashMap<>(properties));
+        attributes = attributes == null ? null : Collections.unmodifiableMap(new LinkedHashMap<>(attributes));
+    }
+
+    public static Fact event(String eventId, String type, Instant occurredAt, Map<String, Object> properties) {
+        return new Fact(eventId, type, occurredAt, properties, null);
+    }
+
+    public static Fact profileUpdate(String eventId, Instant occurredAt, Map<String, Object> attributes) {
+        return new Fact(eventId, PROFILE_UPDATED, occurredAt, Map.of(), attributes);
+    }
+
+    public boolean isProfileUpdate() {
+        return PROFILE_UPDATED.equals(type) && attributes != null;
+    }
+}

@@ -1,0 +1,233 @@
+package io.leadscore.scoring.engine;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+
+import io.leadscore.scoring.engine.model.AttributeRule;
+import io.leadscore.scoring.engine.model.Band;
+import io.leadscore.scoring.engine.model.EventRule;
+import io.leadscore.scoring.engine.model.IsoDurations;
+import io.leadscore.scoring.engine.model.ScoringModel;
+
+/**
+ * A lead's facts prepared for scoring at any instant up to a horizon: deduplicated, in log order, with every cap
+ * decision already taken. A cap decision only looks at earlier facts, so it does not depend on the instant scored
+ * at; that is what lets one timeline answer for many instants (see {@link BandCrossing}) with exactly the numbers
+ * a fresh evaluation at each instant would give.
+ */
+final class LeadTimeline {
+
+    private final ScoringModel model;
+    private final List<AttributeRule> attributeRules;
+    private final List<Fact> profileUpdates;
+    private final List<Award> awards;
+    private final List<CappedMatch> excluded;
+    private final List<Instant> factInstants;
+
+    /** An awarded (fact, rule) match, in summation order. */
+    private record Award(Fact fact, EventRule rule) {
+    }
+
+    /** The numbers at one instant; {@code contributions} and {@code profile} only when explaining. */
+    record Snapshot(double raw, double attributeSum, double eventSum, double score, Band band,
+            List<Contribution> contributions, Map<String, Object> profile) {
+    }
+
+    private LeadTimeline(ScoringModel model, List<Fact> profileUpdates, List<Award> awards, List<CappedMatch> excluded,
+            List<Instant> factInstants) {
+        this.model = model;
+        this.attributeRules = model.attributeRules();
+        this.profileUpdates = profileUpdates;
+        this.awards = awards;
+        this.excluded = excluded;
+        this.factInstants = factInstants;
+    }
+
+    /**
+     * @param horizon facts after it are left out; {@code null} keeps them all
+     * @param explain whether to keep what an explanation needs (cap exclusions with their reasons)
+     */
+    static LeadTimeline build(ScoringModel model, Collection<Fact> facts, Instant horizon, boolean explain) {
+        Objects.requireNonNull(model, "model");
+        List<Fact> log = inLogOrder(facts, horizon);
+        Map<String, List<IndexedRule>> rulesByType = new HashMap<>();
+        List<EventRule> eventRules = model.eventRules();
+        for (int i = 0; i < eventRules.size(); i++) {
+            EventRule rule = eventRules.get(i);
+            rulesByType.computeIfAbsent(rule.eventType(), type -> new ArrayList<>()).add(new IndexedRule(i, rule));
+        }
+        List<ArrayDeque<Fact>> awardedByRule = new ArrayList<>(eventRules.size());
+        for (int i = 0; i < eventRules.size(); i++) {
+            awardedByRule.add(new ArrayDeque<>());
+        }
+
+        List<Fact> profileUpdates = new ArrayList<>();
+        List<Award> awards = new ArrayList<>();
+        List<CappedMatch> excluded = explain ? new ArrayList<>() : null;
+        List<Instant> instants = new ArrayList<>();
+        for (Fact fact : log) {
+            if (instants.isEmpty() || !instants.get(instants.size() - 1).equals(fact.occurredAt())) {
+                instants.add(fact.occurredAt());
+            }
+            if (fact.isProfileUpdate()) {
+                profileUpdates.add(fact);
+            }
+            for (IndexedRule indexed : rulesByType.getOrDefault(fact.type(), List.of())) {
+                EventRule rule = indexed.rule();
+                if (!rule.matches(fact.type(), fact.properties())) {
+                    continue;
+                }
+                ArrayDeque<Fact> awarded = awardedByRule.get(indexed.index());
+                if (rule.maxTimes() == null) {
+                    awards.add(new Award(fact, rule));
+                    continue;
+                }
+                if (rule.per() != null) {
+                    // The window is (occurredAt - per, occurredAt]: an award exactly `per` earlier no longer counts.
+                    Instant windowStart = fact.occurredAt().minus(rule.per());
+                    while (!awarded.isEmpty() && !awarded.peekFirst().occurredAt().isAfter(windowStart)) {
+                        awarded.pollFirst();
+                    }
+                }
+                if (awarded.size() < rule.maxTimes()) {
+                    awarded.addLast(fact);
+                    awards.add(new Award(fact, rule));
+                } else if (explain) {
+                    excluded.add(new CappedMatch(fact.eventId(), fact.type(), fact.occurredAt(), rule.id(), rule.points(),
+                            capReason(rule, awarded)));
+                }
+            }
+        }
+        return new LeadTimeline(model, profileUpdates, awards, excluded, instants);
+    }
+
+    private record IndexedRule(int index, EventRule rule) {
+    }
+
+    private static String capReason(EventRule rule, ArrayDeque<Fact> awarded) {
+        String window = rule.per() == null ? "" : " per " + IsoDurations.format(rule.per());
+        return "maxTimes " + rule.maxTimes() + window + " reached: awarded "
+                + awarded.stream().map(Fact::eventId).collect(Collectors.joining(", "));
+    }
+
+    /** Duplicate event ids count once: the copy first in log order wins, whatever order they arrived in. */
+    private static List<Fact> inLogOrder(Collection<Fact> facts, Instant horizon) {
+        Map<String, Fact> byId = new HashMap<>(Math.max(16, facts.size() * 2));
+        for (Fact fact : facts) {
+            Fact kept = byId.putIfAbsent(fact.eventId(), fact);
+            if (kept != null && precedes(fact, kept)) {
+                byId.put(fact.eventId(), fact);
+            }
+        }
+        List<Fact> log = new ArrayList<>(byId.size());
+        for (Fact fact : byId.values()) {
+            if (horizon == null || !fact.occurredAt().isAfter(horizon)) {
+                log.add(fact);
+            }
+        }
+        log.sort(Fact.LOG_ORDER);
+        return log;
+    }
+
+    /**
+     * Log order, then (only for conflicting copies of one event id at one instant, which a correct producer never
+     * sends) a content order, so the choice still does not depend on arrival order.
+     */
+    private static boolean precedes(Fact candidate, Fact kept) {
+        int order = Fact.LOG_ORDER.compare(candidate, kept);
+        if (order != 0 || candidate.equals(kept)) {
+            return order < 0;
+        }
+        return contentKey(candidate).compareTo(contentKey(kept)) < 0;
+    }
+
+    private static String contentKey(Fact fact) {
+        return fact.type() + '\u0000' + new TreeMap<>(fact.properties()) + '\u0000'
+                + (fact.attributes() == null ? "" : new TreeMap<>(fact.attributes()).toString());
+    }
+
+    /** Distinct instants of the facts, ascending. */
+    List<Instant> factInstants() {
+        return factInstants;
+    }
+
+    /** Cap exclusions of facts up to {@code at}; only available for a timeline built to explain. */
+    List<CappedMatch> excludedUpTo(Instant at) {
+        List<CappedMatch> result = new ArrayList<>();
+        for (CappedMatch match : excluded) {
+            if (!match.occurredAt().isAfter(at)) {
+                result.add(match);
+            }
+        }
+        return result;
+    }
+
+    Snapshot at(Instant at, boolean explain) {
+        Map<String, Object> profile = profileAt(at);
+        List<Contribution> contributions = explain ? new ArrayList<>() : null;
+        // One running sum in one fixed order; live scoring, replay and explanations all go through here.
+        double raw = 0.0;
+        double attributeSum = 0.0;
+        for (AttributeRule rule : attributeRules) {
+            if (rule.holdsOn(profile)) {
+                raw += rule.points();
+                attributeSum += rule.points();
+                if (explain) {
+                    contributions.add(new Contribution(Contribution.Kind.ATTRIBUTE, null, rule.attribute(), null, null,
+                            rule.id(), rule.points(), 1.0, rule.points()));
+                }
+            }
+        }
+        Duration halfLife = model.halfLife();
+        double halfLifeMillis = halfLife == null ? 0 : halfLife.toMillis();
+        double eventSum = 0.0;
+        for (Award award : awards) {
+            Fact fact = award.fact();
+            if (fact.occurredAt().isAfter(at)) {
+                break;
+            }
+            double points = award.rule().points();
+            double decay = halfLife == null
+                    ? 1.0
+                    : Math.pow(0.5, (double) Duration.between(fact.occurredAt(), at).toMillis() / halfLifeMillis);
+            double effective = points * decay;
+            raw += effective;
+            eventSum += effective;
+            if (explain) {
+                contributions.add(new Contribution(Contribution.Kind.EVENT, fact.eventId(), null, fact.type(),
+                        fact.occurredAt(), award.rule().id(), points, decay, effective));
+            }
+        }
+        double score = model.clamp(raw);
+        return new Snapshot(raw, attributeSum, eventSum, score, model.bandFor(score), contributions,
+                explain ? Collections.unmodifiableMap(new TreeMap<>(profile)) : null);
+    }
+
+    private Map<String, Object> profileAt(Instant at) {
+        Map<String, Object> profile = new LinkedHashMap<>();
+        for (Fact update : profileUpdates) {
+            if (update.occurredAt().isAfter(at)) {
+                break;
+            }
+            for (Map.Entry<String, Object> attribute : update.attributes().entrySet()) {
+                if (attribute.getValue() == null) {
+                    profile.remove(attribute.getKey());
+                } else {
+                    profile.put(attribute.getKey(), attribute.getValue());
+                }
+            }
+        }
+        return profile;
+    }
+}

@@ -1,0 +1,76 @@
+package io.leadscore.scoring.engine;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+import io.leadscore.scoring.engine.model.Band;
+import io.leadscore.scoring.engine.model.ScoringModel;
+
+/**
+ * A lead's score as a pure function of (facts, model, instant). Facts may arrive in any order and more than once;
+ * only facts that occurred at or before the instant count. The same inputs always give bit-identical numbers, whether
+ * scored live, replayed or explained.
+ */
+public final class Scorer {
+
+    private Scorer() {
+    }
+
+    /** The score with every contribution, cap exclusion and the profile it was computed from. */
+    public static Explanation explain(ScoringModel model, Collection<Fact> facts, Instant at) {
+        Objects.requireNonNull(at, "at");
+        LeadTimeline timeline = LeadTimeline.build(model, facts, at, true);
+        LeadTimeline.Snapshot snapshot = timeline.at(at, true);
+        return new Explanation(model.modelId(), model.version(), at, snapshot.contributions(), timeline.excludedUpTo(at),
+                snapshot.raw(), model.floor(), model.cap(), snapshot.score(), bandName(snapshot.band()),
+                snapshot.profile());
+    }
+
+    /** The same score and band as {@link #explain}, without building the explanation. */
+    public static ScoreResult score(ScoringModel model, Collection<Fact> facts, Instant at) {
+        Objects.requireNonNull(at, "at");
+        LeadTimeline.Snapshot snapshot = LeadTimeline.build(model, facts, at, false).at(at, false);
+        return new ScoreResult(snapshot.score(), bandName(snapshot.band()));
+    }
+
+    /**
+     * Contributions added up per rule, largest absolute total first (ties by rule id).
+     *
+     * @param limit how many rules at most
+     */
+    public static List<RuleTotal> topContributions(Explanation explanation, int limit) {
+        if (limit < 0) {
+            throw new IllegalArgumentException("limit must not be negative: " + limit);
+        }
+        Map<String, RuleTotal> byRule = new LinkedHashMap<>();
+        for (Contribution contribution : explanation.contributions()) {
+            byRule.merge(contribution.ruleId(),
+                    new RuleTotal(contribution.ruleId(), contribution.kind(), 1, contribution.effectivePoints()),
+                    (sum, one) -> new RuleTotal(sum.ruleId(), sum.kind(), sum.count() + 1, sum.total() + one.total()));
+        }
+        List<RuleTotal> totals = new ArrayList<>(byRule.values());
+        totals.sort(Comparator.comparingDouble((RuleTotal total) -> Math.abs(total.total())).reversed()
+                .thenComparing(RuleTotal::ruleId));
+        return List.copyOf(totals.subList(0, Math.min(limit, totals.size())));
+    }
+
+    /**
+     * The earliest instant after {@code now} at which the band changes if no new facts arrive: when decay carries
+     * the score across a band boundary (rounded up to a whole millisecond), or when a fact already known but dated
+     * after {@code now} changes the band as it enters. Empty when the band never changes.
+     */
+    public static Optional<Instant> nextChange(ScoringModel model, Collection<Fact> facts, Instant now) {
+        return BandCrossing.next(model, facts, now);
+    }
+
+    private static String bandName(Band band) {
+        return band == null ? null : band.name();
+    }
+}

@@ -1,0 +1,126 @@
+package io.leadscore.scoring.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+
+import org.junit.jupiter.api.Test;
+
+import io.leadscore.scoring.engine.model.ScoringModel;
+
+/** Invariants over random models and leads. Every message carries the seed; rerun with -Dscoring.seed=<seed>. */
+class ScorerPropertiesTest {
+
+    private static final int ITERATIONS = RandomLeads.iterations();
+
+    @Test
+    void arrivalOrderNeverMatters() {
+        long seed = RandomLeads.seed();
+        Random random = new Random(seed);
+        RandomLeads leads = new RandomLeads(random);
+        for (int i = 0; i < ITERATIONS; i++) {
+            String context = "seed=" + seed + " iteration=" + i;
+            ScoringModel model = leads.model();
+            List<Fact> facts = leads.facts();
+            Instant at = leads.instantNear(RandomLeads.NOW);
+            Explanation expected = Scorer.explain(model, facts, at);
+
+            for (int shuffle = 0; shuffle < 3; shuffle++) {
+                List<Fact> arrived = new ArrayList<>(facts);
+                Collections.shuffle(arrived, random);
+                assertEquals(expected, Scorer.explain(model, arrived, at), context);
+            }
+        }
+    }
+
+    @Test
+    void duplicatesNeverChangeTheScore() {
+        long seed = RandomLeads.seed();
+        Random random = new Random(seed);
+        RandomLeads leads = new RandomLeads(random);
+        for (int i = 0; i < ITERATIONS; i++) {
+            String context = "seed=" + seed + " iteration=" + i;
+            ScoringModel model = leads.model();
+            List<Fact> facts = leads.facts();
+            if (facts.isEmpty()) {
+                continue;
+            }
+            Instant at = leads.instantNear(RandomLeads.NOW);
+            Explanation expected = Scorer.explain(model, facts, at);
+
+            List<Fact> withDuplicates = new ArrayList<>(facts);
+            for (int d = random.nextInt(10); d >= 0; d--) {
+                Fact original = leads.pick(facts);
+                // An exact redelivery, or a later, different fact reusing the id: the first in log order wins.
+                withDuplicates.add(random.nextBoolean()
+                        ? original
+                        : leads.fact(original.eventId(), original.occurredAt().plusMillis(1 + random.nextInt(1_000_000))));
+            }
+            Collections.shuffle(withDuplicates, random);
+
+            assertEquals(expected, Scorer.explain(model, withDuplicates, at), context);
+        }
+    }
+
+    @Test
+    void contributionsAddUpToRawExactlyAndScoreAgreesWithExplain() {
+        long seed = RandomLeads.seed();
+        Random random = new Random(seed);
+        RandomLeads leads = new RandomLeads(random);
+        for (int i = 0; i < ITERATIONS; i++) {
+            String context = "seed=" + seed + " iteration=" + i;
+            ScoringModel model = leads.model();
+            List<Fact> facts = leads.facts();
+            Instant at = leads.instantNear(RandomLeads.NOW);
+
+            Explanation explanation = Scorer.explain(model, facts, at);
+
+            double sum = 0.0;
+            for (Contribution contribution : explanation.contributions()) {
+                assertEquals(contribution.points() * contribution.decayFactor(), contribution.effectivePoints(), context);
+                assertTrue(contribution.occurredAt() == null || !contribution.occurredAt().isAfter(at), context);
+                sum += contribution.effectivePoints();
+            }
+            assertEquals(explanation.raw(), sum, 0.0, context);
+            assertEquals(model.clamp(explanation.raw()), explanation.score(), 0.0, context);
+            assertTrue(model.floor() == null || explanation.score() >= model.floor(), context);
+            assertTrue(model.cap() == null || explanation.score() <= model.cap(), context);
+            assertEquals(model.bandFor(explanation.score()) == null ? null : model.bandFor(explanation.score()).name(),
+                    explanation.band(), context);
+            assertEquals(explanation.result(), Scorer.score(model, facts, at), context);
+        }
+    }
+
+    @Test
+    void incrementalEqualsBatchAndTheFutureDoesNotRewriteThePast() {
+        long seed = RandomLeads.seed();
+        Random random = new Random(seed);
+        RandomLeads leads = new RandomLeads(random);
+        for (int i = 0; i < ITERATIONS; i++) {
+            String context = "seed=" + seed + " iteration=" + i;
+            ScoringModel model = leads.model();
+            List<Fact> facts = leads.facts();
+            Instant at = leads.instantNear(RandomLeads.NOW);
+
+            List<Fact> arrived = new ArrayList<>();
+            List<Fact> arrivalOrder = new ArrayList<>(facts);
+            Collections.shuffle(arrivalOrder, random);
+            for (Fact fact : arrivalOrder) {
+                arrived.add(fact);
+                List<Fact> rebuilt = new ArrayList<>(arrived);
+                Collections.reverse(rebuilt);
+                assertEquals(Scorer.score(model, rebuilt, at), Scorer.score(model, arrived, at), context);
+            }
+            assertEquals(Scorer.explain(model, facts, at), Scorer.explain(model, arrived, at), context);
+
+            // What was live at `at` only knew the facts up to `at`; replaying with later facts gives the same answer.
+            List<Fact> knownAtThatTime = facts.stream().filter(f -> !f.occurredAt().isAfter(at)).toList();
+            assertEquals(Scorer.explain(model, knownAtThatTime, at), Scorer.explain(model, facts, at), context);
+        }
+    }
+}
