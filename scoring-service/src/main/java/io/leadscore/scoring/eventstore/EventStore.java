@@ -13,7 +13,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
-import io.vertx.mutiny.pgclient.PgPool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
@@ -25,27 +24,27 @@ import io.vertx.mutiny.sqlclient.Tuple;
 @ApplicationScoped
 public class EventStore {
 
-    private final PgPool pool;
-
-    public EventStore(PgPool pool) {
-        this.pool = pool;
-    }
-
-    /** Appends every new event of the batch; returns how many were new (duplicates by event id are skipped). */
-    public Uni<Integer> append(List<StoredEvent> batch) {
+    /**
+     * Appends every new event of the batch within the caller's transaction; returns the events that were new
+     * (duplicates by event id are skipped).
+     */
+    public Uni<List<StoredEvent>> append(SqlConnection conn, List<StoredEvent> batch) {
         if (batch.isEmpty()) {
-            return Uni.createFrom().item(0);
+            return Uni.createFrom().item(List.of());
         }
         Map<String, List<StoredEvent>> byLead = new LinkedHashMap<>();
         for (StoredEvent e : batch) {
             byLead.computeIfAbsent(e.tenant() + '\u0000' + e.leadId(), k -> new ArrayList<>()).add(e);
         }
-        return pool.withTransaction(conn -> Multi.createFrom().iterable(byLead.values())
+        List<StoredEvent> appended = new ArrayList<>();
+        return Multi.createFrom().iterable(byLead.values())
                 .onItem().transformToUniAndConcatenate(events -> appendToStream(conn, events))
-                .collect().with(java.util.stream.Collectors.summingInt(Integer::intValue)));
+                .invoke(appended::addAll)
+                .collect().last()
+                .map(ignored -> appended);
     }
 
-    private Uni<Integer> appendToStream(SqlConnection conn, List<StoredEvent> events) {
+    private Uni<List<StoredEvent>> appendToStream(SqlConnection conn, List<StoredEvent> events) {
         String tenant = events.get(0).tenant();
         String leadId = events.get(0).leadId();
         return conn.preparedQuery("INSERT INTO lead_stream (tenant, lead_id, version) VALUES ($1, $2, 0) "
@@ -55,18 +54,20 @@ public class EventStore {
                 .map(rows -> rows.iterator().next().getLong("version"))
                 .chain(version -> existingIds(conn, tenant, events).chain(existing -> {
                     List<Tuple> rows = new ArrayList<>();
+                    List<StoredEvent> fresh = new ArrayList<>();
                     Set<String> seen = new HashSet<>(existing);
                     long seq = version;
                     for (StoredEvent e : events) {
                         if (seen.add(e.eventId())) {
                             seq++;
+                            fresh.add(e);
                             rows.add(Tuple.from(List.of(tenant, leadId, seq, e.eventId(), e.type(),
                                     e.occurredAt().atOffset(ZoneOffset.UTC), e.receivedAt().atOffset(ZoneOffset.UTC),
                                     new JsonObject(e.payload()))));
                         }
                     }
                     if (rows.isEmpty()) {
-                        return Uni.createFrom().item(0);
+                        return Uni.createFrom().item(List.<StoredEvent>of());
                     }
                     long newVersion = seq;
                     return conn.preparedQuery("INSERT INTO lead_event (tenant, lead_id, seq, event_id, type, occurred_at, "
@@ -78,7 +79,7 @@ public class EventStore {
                                 if (updated.rowCount() != 1) {
                                     throw new ConcurrentAppendException(tenant, leadId, version);
                                 }
-                                return rows.size();
+                                return fresh;
                             });
                 }));
     }

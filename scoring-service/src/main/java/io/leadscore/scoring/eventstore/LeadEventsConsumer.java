@@ -1,12 +1,14 @@
 package io.leadscore.scoring.eventstore;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
@@ -18,10 +20,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.leadscore.contracts.LeadEvent;
 import io.leadscore.contracts.MessageHeaders;
 import io.leadscore.contracts.Topics;
+import io.leadscore.scoring.projection.LiveScoring;
+import io.leadscore.scoring.projection.ScoreChangePublisher;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.smallrye.reactive.messaging.kafka.KafkaRecord;
 import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+import io.vertx.mutiny.pgclient.PgPool;
 
 /**
  * Consumes {@code lead-events} a poll batch at a time: parses every record, dead-letters what cannot be parsed, appends
@@ -33,14 +39,21 @@ public class LeadEventsConsumer {
     private static final Logger LOG = Logger.getLogger(LeadEventsConsumer.class);
 
     private final EventStore store;
+    private final LiveScoring scoring;
+    private final ScoreChangePublisher publisher;
+    private final PgPool pool;
     private final ObjectMapper mapper;
 
     @Inject
     @Channel("lead-events-dlq")
     MutinyEmitter<String> deadLetters;
 
-    public LeadEventsConsumer(EventStore store, ObjectMapper mapper) {
+    public LeadEventsConsumer(EventStore store, LiveScoring scoring, ScoreChangePublisher publisher, PgPool pool,
+            ObjectMapper mapper) {
         this.store = store;
+        this.scoring = scoring;
+        this.publisher = publisher;
+        this.pool = pool;
         this.mapper = mapper;
     }
 
@@ -50,7 +63,7 @@ public class LeadEventsConsumer {
         List<Uni<Void>> deadLettered = new ArrayList<>();
         for (var record : batch) {
             try {
-                parsed.add(parse(record.getPayload()));
+                parsed.add(parse(record.getPayload(), traceparent(record)));
             } catch (InvalidLeadEventException | java.io.IOException e) {
                 deadLettered.add(deadLetter(record.getKey(), record.getPayload(), e.getMessage()));
             }
@@ -58,12 +71,21 @@ public class LeadEventsConsumer {
         Uni<Void> dlq = deadLettered.isEmpty()
                 ? Uni.createFrom().voidItem()
                 : Uni.join().all(deadLettered).andFailFast().replaceWithVoid();
-        return dlq.chain(() -> store.append(parsed))
-                .invoke(n -> LOG.debugf("Appended %d new of %d events", (Object) n, parsed.size()))
-                .chain(n -> Uni.createFrom().completionStage(batch.ack()));
+        Instant now = Instant.now();
+        // One transaction per poll batch: the facts, the projections they change and the outbox of ScoreChanged
+        // messages commit together; only then are the messages published and the batch acknowledged.
+        return dlq.chain(() -> pool.withTransaction(conn -> store.append(conn, parsed)
+                .chain(fresh -> scoring.onNewEvents(conn, fresh, now))))
+                .chain(publisher::publish)
+                .chain(() -> Uni.createFrom().completionStage(batch.ack()));
     }
 
-    StoredEvent parse(String json) throws java.io.IOException {
+    private static String traceparent(KafkaRecord<String, String> record) {
+        Header header = record.getHeaders().lastHeader(MessageHeaders.TRACEPARENT);
+        return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+    }
+
+    StoredEvent parse(String json, String traceparent) throws java.io.IOException {
         if (json == null) {
             throw new InvalidLeadEventException("record has no value");
         }
@@ -79,7 +101,7 @@ public class LeadEventsConsumer {
             throw new InvalidLeadEventException("occurredAt is missing");
         }
         return new StoredEvent(e.tenant(), e.leadId(), e.eventId(), e.type(), e.occurredAt(),
-                e.receivedAt() == null ? e.occurredAt() : e.receivedAt(), json);
+                e.receivedAt() == null ? e.occurredAt() : e.receivedAt(), json, traceparent);
     }
 
     private static void requireText(String value, String field) {

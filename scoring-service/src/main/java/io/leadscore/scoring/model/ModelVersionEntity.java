@@ -1,0 +1,64 @@
+package io.leadscore.scoring.model;
+
+import java.io.Serializable;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Objects;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.IdClass;
+import jakarta.persistence.Table;
+
+import org.hibernate.annotations.JdbcTypeCode;
+import org.hibernate.type.SqlTypes;
+
+import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
+
+/** One published version of a tenant's scoring model; versions are immutable once written. */
+@Entity
+@Table(name = "scoring_model_version")
+@IdClass(ModelVersionEntity.Key.class)
+public class ModelVersionEntity extends PanacheEntityBase {
+
+    @Id
+    public String tenant;
+
+    @Id
+    @Column(name = "model_id")
+    public String modelId;
+
+    @Id
+    public int version;
+
+    public String name;
+
+    /** The model JSON exactly as published (validated by the engine's parser before it is stored). */
+    @JdbcTypeCode(SqlTypes.JSON)
+    @Column(columnDefinition = "jsonb")
+    public Map<String, Object> definition;
+
+    @Column(name = "published_by")
+    public String publishedBy;
+
+    @Column(name = "published_at")
+    public Instant publishedAt;
+
+    public static class Key implements Serializable {
+        public String tenant;
+        public String modelId;
+        public int version;
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Key k && version == k.version && Objects.equals(tenant, k.tenant)
+                    && Objects.equals(modelId, k.modelId);
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(tenant, modelId, version);
+        }
+    }
+}

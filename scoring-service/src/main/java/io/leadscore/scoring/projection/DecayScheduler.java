@@ -1,0 +1,102 @@
+package io.leadscore.scoring.projection;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.jboss.logging.Logger;
+
+import io.leadscore.scoring.engine.Fact;
+import io.leadscore.scoring.engine.model.ScoringModel;
+import io.leadscore.scoring.model.ModelRegistry;
+import io.quarkus.scheduler.Scheduled;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.pgclient.PgPool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
+
+/**
+ * Publishes band changes caused by decay alone. Each projection row carries the instant its band will next change
+ * ({@code next_change_at}, computed by the engine); this job wakes only the rows that are due, never rescanning every
+ * lead. Rows are claimed with {@code FOR UPDATE SKIP LOCKED}, so replicas share the work without doing it twice.
+ */
+@ApplicationScoped
+public class DecayScheduler {
+
+    private static final Logger LOG = Logger.getLogger(DecayScheduler.class);
+    static final int BATCH = 500;
+
+    private final PgPool pool;
+    private final ModelRegistry registry;
+    private final ProjectionStore store;
+    private final ScoreChangePublisher publisher;
+
+    public DecayScheduler(PgPool pool, ModelRegistry registry, ProjectionStore store, ScoreChangePublisher publisher) {
+        this.pool = pool;
+        this.registry = registry;
+        this.store = store;
+        this.publisher = publisher;
+    }
+
+    @Scheduled(every = "${leadscore.scoring.decay-check-interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    Uni<Void> tick() {
+        return runDue(Instant.now()).replaceWithVoid()
+                .onFailure().invoke(e -> LOG.warnf(e, "Decay check failed"))
+                .onFailure().recoverWithNull().replaceWithVoid();
+    }
+
+    /** Processes every row due at {@code now}, in batches; returns how many rows were rescored. */
+    public Uni<Integer> runDue(Instant now) {
+        return runBatch(now).chain(n -> n < BATCH ? Uni.createFrom().item(n) : runDue(now).map(m -> n + m));
+    }
+
+    private Uni<Integer> runBatch(Instant now) {
+        List<Long> outbox = new ArrayList<>();
+        return pool.withTransaction(conn -> conn.preparedQuery("SELECT * FROM lead_score WHERE next_change_at <= $1 "
+                + "ORDER BY next_change_at LIMIT " + BATCH + " FOR UPDATE SKIP LOCKED")
+                .execute(Tuple.of(ProjectionStore.utc(now)))
+                .chain(rows -> {
+                    Map<String, List<ScoreUpdate.Row>> byTenant = new HashMap<>();
+                    for (Row r : rows) {
+                        ScoreUpdate.Row row = ProjectionStore.toRow(r);
+                        byTenant.computeIfAbsent(row.tenant(), t -> new ArrayList<>()).add(row);
+                    }
+                    return Multi.createFrom().iterable(byTenant.entrySet())
+                            .onItem().transformToUniAndConcatenate(e -> rescore(conn, e.getKey(), e.getValue(), now))
+                            .invoke(outbox::addAll)
+                            .collect().last()
+                            .map(ignored -> rows.size());
+                }))
+                .call(() -> publisher.publish(outbox));
+    }
+
+    private Uni<List<Long>> rescore(SqlConnection conn, String tenant, List<ScoreUpdate.Row> due, Instant now) {
+        Set<String> leadIds = new HashSet<>();
+        due.forEach(r -> leadIds.add(r.leadId()));
+        return registry.activeModels(tenant).chain(models -> store.loadFacts(conn, tenant, leadIds, null)
+                .map(facts -> {
+                    Map<String, ScoringModel> byId = new HashMap<>();
+                    models.forEach(m -> byId.put(m.modelId(), m));
+                    List<ScoreUpdate.Outcome> outcomes = new ArrayList<>();
+                    for (ScoreUpdate.Row row : due) {
+                        ScoringModel model = byId.get(row.modelId());
+                        if (model == null) {
+                            continue;
+                        }
+                        List<Fact> leadFacts = facts.getOrDefault(row.leadId(), List.of());
+                        outcomes.add(ScoreUpdate.decide(ScoreUpdate.Trigger.DECAY, tenant, row.leadId(), model,
+                                leadFacts, Set.of(), row, now, null));
+                    }
+                    return outcomes;
+                }))
+                .chain(outcomes -> store.write(conn, "lead_score", outcomes, Map.of()));
+    }
+}

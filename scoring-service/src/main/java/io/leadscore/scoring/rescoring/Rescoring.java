@@ -1,0 +1,93 @@
+package io.leadscore.scoring.rescoring;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.jboss.logging.Logger;
+
+import io.leadscore.scoring.engine.Fact;
+import io.leadscore.scoring.engine.model.ScoringModel;
+import io.leadscore.scoring.model.ModelRegistry;
+import io.leadscore.scoring.projection.ProjectionStore;
+import io.leadscore.scoring.projection.ScoreChangePublisher;
+import io.leadscore.scoring.projection.ScoreUpdate;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.pgclient.PgPool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
+
+/**
+ * Rescores every lead of a tenant under a newly published model version, a page of leads per transaction, publishing
+ * {@code ScoreChanged} (cause {@code model-version}) only where the band changed.
+ */
+@ApplicationScoped
+public class Rescoring {
+
+    private static final Logger LOG = Logger.getLogger(Rescoring.class);
+    static final int PAGE = 500;
+
+    private final PgPool pool;
+    private final ModelRegistry registry;
+    private final ProjectionStore store;
+    private final ScoreChangePublisher publisher;
+
+    public Rescoring(PgPool pool, ModelRegistry registry, ProjectionStore store, ScoreChangePublisher publisher) {
+        this.pool = pool;
+        this.registry = registry;
+        this.store = store;
+        this.publisher = publisher;
+    }
+
+    /** Starts rescoring in the background. */
+    public void rescoreTenant(String tenant, String modelId) {
+        rescore(tenant, modelId, Instant.now()).subscribe().with(
+                n -> LOG.infof("Rescored %d leads of tenant %s under the new version of %s", n, tenant, modelId),
+                e -> LOG.errorf(e, "Rescoring tenant %s under %s failed", tenant, modelId));
+    }
+
+    public Uni<Integer> rescore(String tenant, String modelId, Instant now) {
+        return registry.activeModels(tenant).chain(models -> {
+            Optional<ScoringModel> model = models.stream().filter(m -> m.modelId().equals(modelId)).findFirst();
+            return model.map(m -> page(tenant, m, "", now, 0)).orElse(Uni.createFrom().item(0));
+        });
+    }
+
+    private Uni<Integer> page(String tenant, ScoringModel model, String after, Instant now, int done) {
+        List<Long> outbox = new ArrayList<>();
+        return pool.withTransaction(conn -> conn.preparedQuery("SELECT lead_id FROM lead_stream WHERE tenant = $1 "
+                + "AND lead_id > $2 ORDER BY lead_id LIMIT " + PAGE).execute(Tuple.of(tenant, after))
+                .chain(rows -> {
+                    List<String> leadIds = new ArrayList<>();
+                    for (Row r : rows) {
+                        leadIds.add(r.getString(0));
+                    }
+                    if (leadIds.isEmpty()) {
+                        return Uni.createFrom().item(leadIds);
+                    }
+                    return store.loadFacts(conn, tenant, leadIds, null)
+                            .chain(facts -> store.currentRows(conn, tenant, leadIds, true).map(current -> {
+                                List<ScoreUpdate.Outcome> outcomes = new ArrayList<>();
+                                for (String leadId : leadIds) {
+                                    List<Fact> leadFacts = facts.getOrDefault(leadId, List.of());
+                                    ScoreUpdate.Row row = current.getOrDefault(leadId, Map.of()).get(model.modelId());
+                                    outcomes.add(ScoreUpdate.decide(ScoreUpdate.Trigger.MODEL_VERSION, tenant, leadId,
+                                            model, leadFacts, Set.of(), row, now, null));
+                                }
+                                return outcomes;
+                            }))
+                            .chain(outcomes -> store.write(conn, "lead_score", outcomes, Map.of()))
+                            .invoke(outbox::addAll)
+                            .map(ignored -> leadIds);
+                }))
+                .call(() -> publisher.publish(outbox))
+                .chain(leadIds -> leadIds.size() < PAGE
+                        ? Uni.createFrom().item(done + leadIds.size())
+                        : page(tenant, model, leadIds.get(leadIds.size() - 1), now, done + leadIds.size()));
+    }
+}

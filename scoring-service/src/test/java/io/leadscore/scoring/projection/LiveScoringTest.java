@@ -1,0 +1,220 @@
+package io.leadscore.scoring.projection;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasSize;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.Test;
+
+import io.leadscore.contracts.LeadEvent;
+import io.leadscore.contracts.ScoreChanged;
+import io.leadscore.scoring.ScoringFixtures;
+import io.leadscore.scoring.ScoringTestInfra;
+import io.leadscore.testing.Tokens;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+
+@QuarkusTest
+@WithTestResource(ScoringTestInfra.class)
+class LiveScoringTest {
+
+    @Inject
+    DecayScheduler decay;
+
+    @org.junit.jupiter.api.BeforeAll
+    static void exactNumbers() {
+        // Scores are doubles; JsonPath would otherwise read them as floats and lose digits.
+        io.restassured.RestAssured.config = io.restassured.RestAssured.config().jsonConfig(
+                io.restassured.config.JsonConfig.jsonConfig()
+                        .numberReturnType(io.restassured.path.json.config.JsonPathConfig.NumberReturnType.DOUBLE));
+    }
+
+    static JsonPath scores(String tenant, String leadId, String query) {
+        return given().auth().oauth2(Tokens.token(tenant, "read")).when()
+                .get("/v1/leads/" + leadId + "/scores" + query).then().statusCode(200).extract().jsonPath();
+    }
+
+    static JsonPath explanation(String tenant, String leadId, String model, String query) {
+        return given().auth().oauth2(Tokens.token(tenant, "read")).when()
+                .get("/v1/leads/" + leadId + "/scores/" + model + "/explanation" + query).then().statusCode(200)
+                .extract().jsonPath();
+    }
+
+    @Test
+    void eventsAreScoredLiveExplainedExactlyAndPublishedOnce() {
+        String tenant = ScoringFixtures.newTenant();
+        ScoringFixtures.publishModel(tenant, "engagement", ScoringFixtures.ENGAGEMENT);
+        Instant t0 = Instant.now().minus(Duration.ofDays(2)).truncatedTo(ChronoUnit.SECONDS);
+        String lead = "lead-1";
+        LeadEvent demo = ScoringFixtures.event(tenant, lead, "demo_request", t0, Map.of());
+        LeadEvent pricing = ScoringFixtures.event(tenant, lead, "page_view", t0.plusSeconds(60),
+                Map.of("url", "https://example.com/pricing"));
+        LeadEvent title = ScoringFixtures.profile(tenant, lead, t0.plusSeconds(120), Map.of("jobTitle", "VP Marketing"));
+
+        try (var consumer = ScoringFixtures.scoreChangesConsumer()) {
+            ScoringFixtures.produce(demo, pricing, title);
+            List<ScoreChanged> changes = ScoringFixtures.changesUntil(consumer, tenant,
+                    seen -> seen.stream().anyMatch(c -> "hot".equals(c.band()) && c.attributes() != null
+                            && c.attributes().containsKey("jobTitle")));
+            ScoreChanged last = changes.get(changes.size() - 1);
+            assertEquals("engagement", last.modelId());
+            assertEquals(1, last.modelVersion());
+            assertEquals(lead, last.leadId());
+            assertEquals(ScoreChanged.Cause.EVENT, last.cause().type());
+            assertNotNull(last.cause().eventId());
+            assertEquals("VP Marketing", last.attributes().get("jobTitle"));
+            assertTrue(last.topContributions().stream().anyMatch(c -> c.ruleId().equals("demo")));
+            assertNotNull(last.sourceReceivedAt());
+            double liveScore = last.score();
+
+            // The explanation at the same instant adds up exactly to the score the live path computed.
+            JsonPath ex = explanation(tenant, lead, "engagement", "?at=" + last.computedAt());
+            double sum = ex.getList("explanation.contributions.effectivePoints", Double.class).stream()
+                    .mapToDouble(Double::doubleValue).sum();
+            assertEquals(ex.getDouble("explanation.raw"), sum, 1e-9);
+            assertEquals(liveScore, ex.getDouble("explanation.score"), 1e-9);
+            assertEquals(liveScore, scores(tenant, lead, "?at=" + last.computedAt()).getDouble("[0].score"), 1e-9);
+            assertEquals("hot", ex.getString("explanation.band"));
+
+            // A redelivered (duplicate) event changes nothing and publishes nothing.
+            ScoringFixtures.produce(demo);
+            LeadEvent sentinel = ScoringFixtures.event(tenant, "lead-sentinel", "demo_request", t0, Map.of());
+            ScoringFixtures.produce(sentinel);
+            List<ScoreChanged> after = ScoringFixtures.changesUntil(consumer, tenant,
+                    seen -> seen.stream().anyMatch(c -> c.leadId().equals("lead-sentinel")));
+            assertEquals(1, after.size(), "only the sentinel lead changed: " + after);
+        }
+        given().auth().oauth2(Tokens.token(tenant, "read")).when()
+                .get("/v1/leads/" + lead + "/scores/engagement/history").then().statusCode(200)
+                .body("cause.type", org.hamcrest.Matchers.everyItem(equalTo("event")));
+    }
+
+    @Test
+    void scoresAtAnEarlierInstantOnlyCountEventsOccurredByThen() {
+        String tenant = ScoringFixtures.newTenant();
+        ScoringFixtures.publishModel(tenant, "engagement", ScoringFixtures.ENGAGEMENT);
+        Instant t0 = Instant.parse("2026-11-01T10:00:00Z");
+        ScoringFixtures.produce(ScoringFixtures.event(tenant, "L", "demo_request", t0, Map.of()),
+                ScoringFixtures.event(tenant, "L", "page_view", t0.plus(Duration.ofDays(1)),
+                        Map.of("url", "/careers")));
+        await().atMost(Duration.ofSeconds(20)).until(() -> given().auth().oauth2(Tokens.token(tenant, "read"))
+                .when().get("/v1/leads/L/scores/engagement/history").then().extract().jsonPath()
+                .getList("$").size() >= 1 && scores(tenant, "L", "").getDouble("[0].score") < 40);
+        // At t0 only the demo request counts, undecayed.
+        assertEquals(40.0, scores(tenant, "L", "?at=2026-11-01T10:00:00Z").getDouble("[0].score"), 1e-9);
+        // Before anything happened the score is 0 and the band cold.
+        assertEquals("cold", scores(tenant, "L", "?at=2026-10-01T00:00:00Z").getString("[0].band"));
+        given().auth().oauth2(Tokens.token(tenant, "read")).when().get("/v1/leads/L/scores?at=yesterday")
+                .then().statusCode(400);
+        given().auth().oauth2(Tokens.token(tenant, "read")).when().get("/v1/leads/L/scores/nope/explanation")
+                .then().statusCode(404);
+        // Another tenant sees nothing of this lead.
+        given().auth().oauth2(Tokens.token(ScoringFixtures.newTenant(), "read")).when().get("/v1/leads/L/scores")
+                .then().statusCode(404);
+    }
+
+    @Test
+    void decayAcrossABandBoundaryPublishesAChangeWithoutAnyNewEvent() {
+        String tenant = ScoringFixtures.newTenant();
+        ScoringFixtures.publishModel(tenant, "fast", """
+                {"name": "Fast decay", "halfLife": "PT10S",
+                 "bands": [{"name": "cold", "from": null}, {"name": "hot", "from": 30}],
+                 "rules": [{"id": "demo", "event": "demo_request", "points": 40}]}
+                """);
+        try (var consumer = ScoringFixtures.scoreChangesConsumer()) {
+            ScoringFixtures.produce(ScoringFixtures.event(tenant, "D", "demo_request", Instant.now(), Map.of()));
+            ScoringFixtures.changesUntil(consumer, tenant, seen -> seen.stream().anyMatch(c -> "hot".equals(c.band())));
+            // 40 → 30 takes log2(4/3) × 10 s ≈ 4.2 s; run the scheduler's check once the crossing is due.
+            await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> decay.runDue(Instant.now()).await().indefinitely() > 0);
+            List<ScoreChanged> changes = ScoringFixtures.changesUntil(consumer, tenant,
+                    seen -> seen.stream().anyMatch(c -> "cold".equals(c.band())));
+            ScoreChanged decayed = changes.get(changes.size() - 1);
+            assertEquals(ScoreChanged.Cause.DECAY, decayed.cause().type());
+            assertEquals("hot", decayed.previousBand());
+            assertTrue(decayed.score() < 30, "crossed below the boundary: " + decayed.score());
+            assertNull(decayed.sourceReceivedAt());
+        }
+    }
+
+    @Test
+    void leaderboardRanksSegmentsAndPaginatesFromTheProjection() {
+        String tenant = ScoringFixtures.newTenant();
+        ScoringFixtures.publishModel(tenant, "engagement", ScoringFixtures.ENGAGEMENT);
+        Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        for (int i = 0; i < 5; i++) {
+            LeadEvent[] events = new LeadEvent[i + 1];
+            for (int j = 0; j <= i; j++) {
+                events[j] = ScoringFixtures.event(tenant, "lead-" + i, "demo_request", now.minusSeconds(j), Map.of());
+            }
+            ScoringFixtures.produce(events);
+        }
+        String reader = Tokens.token(tenant, "read");
+        await().atMost(Duration.ofSeconds(20)).until(() -> given().auth().oauth2(reader)
+                .when().get("/v1/leads?model=engagement&limit=10").then().extract().jsonPath()
+                .getList("leads").size() == 5);
+        JsonPath first = given().auth().oauth2(reader).when().get("/v1/leads?model=engagement&limit=2")
+                .then().statusCode(200).body("leads", hasSize(2)).extract().jsonPath();
+        assertEquals(List.of("lead-2", "lead-3"), first.getList("leads.leadId").subList(0, 2).stream()
+                .sorted().toList(), "the three leads at the 100 cap tie; lead ids break the tie");
+        String cursor = first.getString("nextCursor");
+        JsonPath second = given().auth().oauth2(reader).when()
+                .get("/v1/leads?model=engagement&limit=10&cursor=" + cursor).then().statusCode(200).extract()
+                .jsonPath();
+        assertEquals(3, second.getList("leads").size());
+        assertNull(second.getString("nextCursor"));
+        // lead-0 has one demo request (40, warm); the others have two or more (hot).
+        given().auth().oauth2(reader).when().get("/v1/leads?model=engagement&band=warm").then().statusCode(200)
+                .body("leads.leadId", equalTo(List.of("lead-0")));
+        given().auth().oauth2(reader).when().get("/v1/leads?model=engagement&band=hot").then().statusCode(200)
+                .body("leads", hasSize(4));
+        given().auth().oauth2(reader).when().get("/v1/leads?model=engagement&minScore=79").then().statusCode(200)
+                .body("leads", hasSize(4));
+        given().auth().oauth2(reader).when().get("/v1/leads?model=engagement&sort=score&limit=1").then()
+                .statusCode(200).body("leads[0].leadId", equalTo("lead-0"));
+        given().auth().oauth2(reader).when().get("/v1/leads").then().statusCode(400);
+        given().auth().oauth2(reader).when().get("/v1/leads?model=engagement&limit=0").then().statusCode(400);
+        given().auth().oauth2(reader).when().get("/v1/leads?model=engagement&cursor=%%%").then().statusCode(400);
+        given().auth().oauth2(Tokens.token(ScoringFixtures.newTenant(), "read")).when()
+                .get("/v1/leads?model=engagement").then().statusCode(200).body("leads", hasSize(0));
+    }
+
+    @Test
+    void publishingANewModelVersionRescoresAndPublishesOnlyBandChanges() {
+        String tenant = ScoringFixtures.newTenant();
+        ScoringFixtures.publishModel(tenant, "engagement", ScoringFixtures.ENGAGEMENT);
+        Instant now = Instant.now();
+        try (var consumer = ScoringFixtures.scoreChangesConsumer()) {
+            ScoringFixtures.produce(ScoringFixtures.event(tenant, "A", "demo_request", now, Map.of()),
+                    ScoringFixtures.event(tenant, "B", "email_open", now, Map.of()));
+            ScoringFixtures.changesUntil(consumer, tenant, seen -> seen.size() >= 2);
+            // Version 2 makes a demo request worth 60: A goes warm → hot; B stays cold (no message for B).
+            ScoringFixtures.publishModel(tenant, "engagement", ScoringFixtures.ENGAGEMENT
+                    .replace("\"points\": 40", "\"points\": 60"));
+            List<ScoreChanged> changes = ScoringFixtures.changesUntil(consumer, tenant,
+                    seen -> seen.stream().anyMatch(c -> ScoreChanged.Cause.MODEL_VERSION.equals(c.cause().type())));
+            ScoreChanged rescored = changes.stream()
+                    .filter(c -> ScoreChanged.Cause.MODEL_VERSION.equals(c.cause().type())).findFirst().orElseThrow();
+            assertEquals("A", rescored.leadId());
+            assertEquals(2, rescored.modelVersion());
+            assertEquals("warm", rescored.previousBand());
+            assertEquals("hot", rescored.band());
+        }
+        assertEquals(2, scores(tenant, "A", "").getInt("[0].modelVersion"));
+        assertEquals(40.0, scores(tenant, "A", "?model=engagement&modelVersion=1").getDouble("[0].score"), 1e-3);
+    }
+}
