@@ -71,7 +71,8 @@ public class LeadEventsConsumer {
         Uni<Void> dlq = deadLettered.isEmpty()
                 ? Uni.createFrom().voidItem()
                 : Uni.join().all(deadLettered).andFailFast().replaceWithVoid();
-        Instant now = Instant.now();
+        // Millisecond precision: the instant is stored (PostgreSQL keeps microseconds) and must reproduce exactly.
+        Instant now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
         // One transaction per poll batch: the facts, the projections they change and the outbox of ScoreChanged
         // messages commit together; only then are the messages published and the batch acknowledged.
         return dlq.chain(() -> pool.withTransaction(conn -> store.append(conn, parsed)

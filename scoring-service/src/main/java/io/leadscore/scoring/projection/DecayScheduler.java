@@ -48,7 +48,7 @@ public class DecayScheduler {
 
     @Scheduled(every = "${leadscore.scoring.decay-check-interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> tick() {
-        return runDue(Instant.now()).replaceWithVoid()
+        return runDue(Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS)).replaceWithVoid()
                 .onFailure().invoke(e -> LOG.warnf(e, "Decay check failed"))
                 .onFailure().recoverWithNull().replaceWithVoid();
     }

@@ -46,7 +46,7 @@ public class Rescoring {
 
     /** Starts rescoring in the background. */
     public void rescoreTenant(String tenant, String modelId) {
-        rescore(tenant, modelId, Instant.now()).subscribe().with(
+        rescore(tenant, modelId, Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS)).subscribe().with(
                 n -> LOG.infof("Rescored %d leads of tenant %s under the new version of %s", n, tenant, modelId),
                 e -> LOG.errorf(e, "Rescoring tenant %s under %s failed", tenant, modelId));
     }

@@ -1,0 +1,198 @@
+package io.leadscore.scoring.rebuild;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.jboss.logging.Logger;
+
+import io.leadscore.scoring.engine.Fact;
+import io.leadscore.scoring.engine.model.ScoringModel;
+import io.leadscore.scoring.model.ModelRegistry;
+import io.leadscore.scoring.projection.ProjectionStore;
+import io.leadscore.scoring.projection.ScoreUpdate;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.pgclient.PgPool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlClient;
+import io.vertx.mutiny.sqlclient.Tuple;
+
+/**
+ * Rebuilds a tenant's lead_score projection from the event log. Rows are computed into a staging table while the live
+ * projection keeps serving reads and live updates; the swap then happens in one short transaction that locks the
+ * projection, recomputes the few leads that received events meanwhile, and replaces the tenant's rows.
+ */
+@ApplicationScoped
+public class ProjectionRebuild {
+
+    private static final Logger LOG = Logger.getLogger(ProjectionRebuild.class);
+    static final int PAGE = 1000;
+
+    private final PgPool pool;
+    private final ModelRegistry registry;
+    private final ProjectionStore store;
+
+    public ProjectionRebuild(PgPool pool, ModelRegistry registry, ProjectionStore store) {
+        this.pool = pool;
+        this.registry = registry;
+        this.store = store;
+    }
+
+    /** Registers a rebuild and starts it in the background; returns its id at once. */
+    public Uni<String> start(String tenant) {
+        String id = UUID.randomUUID().toString();
+        // Millisecond precision: the instant is stored (PostgreSQL keeps microseconds) and must reproduce exactly.
+        Instant now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        return pool.preparedQuery("SELECT count(*), coalesce(sum(version), 0) FROM lead_stream WHERE tenant = $1")
+                .execute(Tuple.of(tenant))
+                .chain(rows -> {
+                    Row r = rows.iterator().next();
+                    return pool.preparedQuery("INSERT INTO projection_rebuild (id, tenant, status, leads_total, "
+                            + "events_total, started_at, updated_at) VALUES ($1, $2, 'running', $3, $4, $5, $5)")
+                            .execute(Tuple.of(id, tenant, r.getLong(0), r.getLong(1), ProjectionStoreAccess.utc(now)));
+                })
+                .invoke(() -> run(id, tenant, now).subscribe().with(
+                        ignored -> LOG.infof("Projection rebuild %s of tenant %s completed", id, tenant),
+                        e -> LOG.errorf(e, "Projection rebuild %s of tenant %s failed", id, tenant)))
+                .replaceWith(id);
+    }
+
+    /** The whole rebuild at instant {@code at}; completes when the new projection has been swapped in. */
+    public Uni<Void> run(String id, String tenant, Instant at) {
+        return registry.activeModels(tenant)
+                .chain(models -> page(id, tenant, models, "", at))
+                .chain(() -> swap(id, tenant, at))
+                .onFailure().call(e -> pool.preparedQuery("UPDATE projection_rebuild SET status = 'failed', error = $2, "
+                        + "updated_at = now(), finished_at = now() WHERE id = $1").execute(Tuple.of(id, e.toString()))
+                        .chain(() -> pool.preparedQuery("DELETE FROM lead_score_rebuild WHERE rebuild_id = $1")
+                                .execute(Tuple.of(id))));
+    }
+
+    private Uni<Void> page(String id, String tenant, List<ScoringModel> models, String after, Instant at) {
+        return pool.preparedQuery("SELECT lead_id, version FROM lead_stream WHERE tenant = $1 AND lead_id > $2 "
+                + "ORDER BY lead_id LIMIT " + PAGE).execute(Tuple.of(tenant, after))
+                .chain(rows -> {
+                    Map<String, Long> versions = new HashMap<>();
+                    List<String> leadIds = new ArrayList<>();
+                    long events = 0;
+                    for (Row r : rows) {
+                        leadIds.add(r.getString(0));
+                        versions.put(r.getString(0), r.getLong(1));
+                        events += r.getLong(1);
+                    }
+                    if (leadIds.isEmpty()) {
+                        return Uni.createFrom().voidItem();
+                    }
+                    long pageEvents = events;
+                    return stage(pool, id, tenant, models, leadIds, versions, at)
+                            .chain(() -> pool.preparedQuery("UPDATE projection_rebuild SET leads_done = leads_done + $2, "
+                                    + "events_done = events_done + $3, updated_at = now() WHERE id = $1")
+                                    .execute(Tuple.of(id, leadIds.size(), pageEvents)))
+                            .chain(() -> leadIds.size() < PAGE
+                                    ? Uni.createFrom().voidItem()
+                                    : page(id, tenant, models, leadIds.get(leadIds.size() - 1), at));
+                });
+    }
+
+    private Uni<Void> stage(SqlClient client, String id, String tenant, List<ScoringModel> models,
+            List<String> leadIds, Map<String, Long> versions, Instant at) {
+        if (models.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        return store.loadFacts(client, tenant, leadIds, null).chain(facts -> {
+            List<Tuple> rows = new ArrayList<>();
+            for (String leadId : leadIds) {
+                List<Fact> leadFacts = facts.getOrDefault(leadId, List.of());
+                for (ScoringModel model : models) {
+                    ScoreUpdate.Row row = ScoreUpdate.decide(ScoreUpdate.Trigger.REBUILD, tenant, leadId, model,
+                            leadFacts, Set.of(), null, at, null).row();
+                    rows.add(Tuple.tuple().addString(id).addString(tenant).addString(row.modelId()).addString(leadId)
+                            .addInteger(row.modelVersion()).addDouble(row.score()).addString(row.band())
+                            .addOffsetDateTime(ProjectionStoreAccess.utc(row.computedAt()))
+                            .addOffsetDateTime(ProjectionStoreAccess.utc(row.nextChangeAt()))
+                            .addLong(versions.get(leadId)));
+                }
+            }
+            return client.preparedQuery("INSERT INTO lead_score_rebuild (rebuild_id, tenant, model_id, lead_id, "
+                    + "model_version, score, band, computed_at, next_change_at, stream_version) VALUES "
+                    + "($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (rebuild_id, model_id, lead_id) DO UPDATE "
+                    + "SET model_version = EXCLUDED.model_version, score = EXCLUDED.score, band = EXCLUDED.band, "
+                    + "computed_at = EXCLUDED.computed_at, next_change_at = EXCLUDED.next_change_at, "
+                    + "stream_version = EXCLUDED.stream_version").executeBatch(rows).replaceWithVoid();
+        });
+    }
+
+    private Uni<Void> swap(String id, String tenant, Instant at) {
+        return registry.activeModels(tenant).chain(models -> pool.withTransaction(conn -> conn
+                // Live writers wait for the few milliseconds of the swap; readers are not blocked.
+                .query("LOCK TABLE lead_score IN SHARE ROW EXCLUSIVE MODE").execute()
+                .chain(() -> conn.preparedQuery("SELECT s.lead_id, s.version FROM lead_stream s WHERE s.tenant = $1 "
+                        + "AND NOT EXISTS (SELECT 1 FROM lead_score_rebuild r WHERE r.rebuild_id = $2 "
+                        + "AND r.lead_id = s.lead_id AND r.stream_version = s.version)")
+                        .execute(Tuple.of(tenant, id)))
+                .chain(moved -> {
+                    List<String> leadIds = new ArrayList<>();
+                    Map<String, Long> versions = new HashMap<>();
+                    for (Row r : moved) {
+                        leadIds.add(r.getString(0));
+                        versions.put(r.getString(0), r.getLong(1));
+                    }
+                    if (!leadIds.isEmpty()) {
+                        LOG.infof("Rebuild %s: recomputing %d leads that received events during the rebuild", id,
+                                leadIds.size());
+                    }
+                    return leadIds.isEmpty()
+                            ? Uni.createFrom().voidItem()
+                            : stage(conn, id, tenant, models, leadIds, versions, at);
+                })
+                .chain(() -> conn.preparedQuery("DELETE FROM lead_score WHERE tenant = $1").execute(Tuple.of(tenant)))
+                .chain(() -> conn.preparedQuery("INSERT INTO lead_score (tenant, model_id, lead_id, model_version, score, "
+                        + "band, computed_at, next_change_at) SELECT tenant, model_id, lead_id, model_version, score, "
+                        + "band, computed_at, next_change_at FROM lead_score_rebuild WHERE rebuild_id = $1")
+                        .execute(Tuple.of(id)))
+                .chain(() -> conn.preparedQuery("DELETE FROM lead_score_rebuild WHERE rebuild_id = $1")
+                        .execute(Tuple.of(id)))
+                .chain(() -> conn.preparedQuery("UPDATE projection_rebuild SET status = 'completed', updated_at = now(), "
+                        + "finished_at = now() WHERE id = $1").execute(Tuple.of(id)))
+                .replaceWithVoid()));
+    }
+
+    public Uni<RebuildStatus> status(String tenant, String id) {
+        return pool.preparedQuery("SELECT * FROM projection_rebuild WHERE tenant = $1 AND id = $2")
+                .execute(Tuple.of(tenant, id))
+                .map(rows -> {
+                    if (rows.size() == 0) {
+                        return null;
+                    }
+                    Row r = rows.iterator().next();
+                    Instant started = r.getOffsetDateTime("started_at").toInstant();
+                    OffsetDateTime finishedAt = r.getOffsetDateTime("finished_at");
+                    Instant end = finishedAt != null ? finishedAt.toInstant() : r.getOffsetDateTime("updated_at").toInstant();
+                    long eventsDone = r.getLong("events_done");
+                    long eventsTotal = r.getLong("events_total");
+                    double seconds = Math.max(0.001, Duration.between(started, end).toMillis() / 1000.0);
+                    double rate = eventsDone / seconds;
+                    Long eta = finishedAt != null
+                            ? Long.valueOf(0)
+                            : rate > 0 ? Long.valueOf((long) Math.ceil((eventsTotal - eventsDone) / rate)) : null;
+                    return new RebuildStatus(id, r.getString("status"), r.getLong("leads_done"), r.getLong("leads_total"),
+                            eventsDone, eventsTotal, rate, eta, started,
+                            finishedAt == null ? null : finishedAt.toInstant(), r.getString("error"));
+                });
+    }
+
+    /** The projection package's UTC conversion, shared. */
+    static final class ProjectionStoreAccess {
+        static OffsetDateTime utc(Instant instant) {
+            return instant == null ? null : instant.atOffset(java.time.ZoneOffset.UTC);
+        }
+    }
+}
