@@ -1,0 +1,363 @@
+package io.leadscore.bench;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+import io.leadscore.contracts.ContractsJson;
+import io.leadscore.contracts.LeadEvent;
+import io.leadscore.contracts.Topics;
+
+/**
+ * Measures the running local stack. Each scenario prints one result line and adds a row to the report written to
+ * the path given by {@code LEADSCORE_BENCH_REPORT}.
+ *
+ * <p>
+ * Environment: {@code BENCH_TOKEN} (a token for the tenant {@code BENCH_TENANT} with all roles), {@code KAFKA},
+ * {@code PG_URL}, {@code PG_USER}, {@code PG_PASSWORD} (the scoring database), {@code SCENARIOS} (comma list, default
+ * all), {@code SCALE} (1.0 = the full figures; smaller for a quick run).
+ */
+public final class BenchMain {
+
+    static final String INGEST = env("INGEST_URL", "http://127.0.0.1:8081");
+    static final String SCORING = env("SCORING_URL", "http://127.0.0.1:8082");
+    static final String TENANT = env("BENCH_TENANT", "bench");
+    static final String TOKEN = System.getenv("BENCH_TOKEN");
+    static final double SCALE = Double.parseDouble(env("SCALE", "1.0"));
+    static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
+
+    static final String ENGAGEMENT = """
+            {"name": "Engagement", "halfLife": "P30D", "floor": 0, "cap": 100,
+             "bands": [{"name": "cold", "from": null}, {"name": "warm", "from": 21}, {"name": "hot", "from": 50}],
+             "rules": [
+               {"id": "pricing-page", "event": "page_view", "where": [{"property": "url", "op": "contains", "value": "/pricing"}],
+                "points": 15, "maxTimes": 3, "per": "P7D"},
+               {"id": "homepage", "event": "page_view", "where": [{"property": "url", "op": "eq", "value": "https://example.com/"}], "points": 7},
+               {"id": "email-click", "event": "email_click", "points": 10},
+               {"id": "email-open", "event": "email_open", "points": 5},
+               {"id": "demo", "event": "demo_request", "points": 40},
+               {"id": "careers", "event": "page_view", "where": [{"property": "url", "op": "contains", "value": "/careers"}], "points": -10},
+               {"id": "unsubscribe", "event": "unsubscribe", "points": -20}]}
+            """;
+    static final String FIT = """
+            {"name": "Fit", "bands": [{"name": "C", "from": null}, {"name": "B", "from": 20}, {"name": "A", "from": 35}],
+             "rules": [
+               {"id": "senior-title", "attribute": "jobTitle", "op": "matches", "value": "\\\\b(vp|director|head|chief)\\\\b", "points": 20},
+               {"id": "mid-market", "attribute": "companySize", "op": "gte", "value": 200, "points": 15}]}
+            """;
+
+    private final List<String[]> rows = new ArrayList<>();
+
+    public static void main(String[] args) throws Exception {
+        if (TOKEN == null) {
+            System.err.println("BENCH_TOKEN is required (bin/leadscore bench sets it)");
+            System.exit(2);
+        }
+        new BenchMain().run(List.of(env("SCENARIOS", "ingest-batch,ingest-single,scoring,explanation,rebuild,leaderboard")
+                .split(",")));
+    }
+
+    void run(List<String> scenarios) throws Exception {
+        if (scenarios.stream().anyMatch(s -> !s.startsWith("ingest"))) {
+            put(SCORING + "/v1/models/engagement", ENGAGEMENT);
+            put(SCORING + "/v1/models/fit", FIT);
+        }
+        for (String s : scenarios) {
+            switch (s.trim()) {
+                case "ingest-batch" -> ingestBatched();
+                case "ingest-single" -> ingestSingle();
+                case "scoring" -> scoringThroughput();
+                case "explanation" -> explanation();
+                case "rebuild" -> rebuild();
+                case "leaderboard" -> leaderboard();
+                default -> throw new IllegalArgumentException("unknown scenario " + s);
+            }
+        }
+        String report = System.getenv("LEADSCORE_BENCH_REPORT");
+        if (report != null) {
+            StringBuilder md = new StringBuilder("| figure | measured | goal |\n|---|---|---|\n");
+            rows.forEach(r -> md.append("| ").append(String.join(" | ", r)).append(" |\n"));
+            Files.writeString(Path.of(report), md.toString());
+        }
+    }
+
+    void row(String figure, String measured, String goal) {
+        rows.add(new String[]{figure, measured, goal});
+        System.out.printf("%-55s %-40s goal %s%n", figure, measured, goal);
+    }
+
+    // ---- ingest -------------------------------------------------------------------------------------------------
+
+    void ingestBatched() throws Exception {
+        int threads = 4;
+        Duration duration = Duration.ofSeconds((long) Math.max(3, 15 * SCALE));
+        Stats latency = new Stats();
+        AtomicLong events = new AtomicLong();
+        runFor(threads, duration, (worker, random) -> {
+            StringBuilder body = new StringBuilder("{\"events\":[");
+            for (int i = 0; i < 1000; i++) {
+                if (i > 0) {
+                    body.append(',');
+                }
+                body.append(eventJson("ib-" + worker + "-" + random.nextInt(50_000), random));
+            }
+            body.append("]}");
+            long start = System.nanoTime();
+            int status = post(INGEST + "/v1/events", body.toString(), "application/json");
+            latency.add(System.nanoTime() - start);
+            if (status == 202) {
+                events.addAndGet(1000);
+            }
+        });
+        row("ingest, batched (1,000 events/request, 4 clients)", String.format(Locale.ROOT, "%,.0f events/s (p99 %.0f ms)",
+                events.get() / (double) duration.toSeconds(), latency.percentileMillis(99)), "≥ 50,000 events/s");
+    }
+
+    void ingestSingle() throws Exception {
+        int threads = 32;
+        Duration duration = Duration.ofSeconds((long) Math.max(3, 15 * SCALE));
+        Stats latency = new Stats();
+        AtomicLong ok = new AtomicLong();
+        runFor(threads, duration, (worker, random) -> {
+            long start = System.nanoTime();
+            int status = post(INGEST + "/v1/events", eventJson("is-" + random.nextInt(50_000), random),
+                    "application/json");
+            latency.add(System.nanoTime() - start);
+            if (status == 202) {
+                ok.incrementAndGet();
+            }
+        });
+        row("ingest, single-event requests (32 clients)", String.format(Locale.ROOT,
+                "%,.0f requests/s (p50 %.1f ms, p99 %.1f ms)", ok.get() / (double) duration.toSeconds(),
+                latency.percentileMillis(50), latency.percentileMillis(99)), "≥ 5,000 requests/s; p99 ≤ 50 ms at half");
+    }
+
+    static String eventJson(String leadId, Random random) {
+        String[] urls = {"https://example.com/", "https://example.com/pricing", "https://example.com/blog/x",
+                "https://example.com/careers"};
+        String[] types = {"page_view", "page_view", "page_view", "email_open", "email_click", "demo_request"};
+        return "{\"leadId\":\"" + leadId + "\",\"type\":\"" + types[random.nextInt(types.length)]
+                + "\",\"properties\":{\"url\":\"" + urls[random.nextInt(urls.length)] + "\",\"campaign\":\"q4\"}}";
+    }
+
+    // ---- scoring ------------------------------------------------------------------------------------------------
+
+    void scoringThroughput() throws Exception {
+        int total = (int) (200_000 * SCALE);
+        int leads = Math.max(100, total / 40);
+        String prefix = "sc-" + System.currentTimeMillis() + "-";
+        long before = storedEvents();
+        Instant base = Instant.now().minus(Duration.ofDays(90));
+        Random random = new Random(42);
+        long start;
+        try (KafkaProducer<String, String> producer = producer()) {
+            List<ProducerRecord<String, String>> records = new ArrayList<>(total);
+            for (int i = 0; i < total; i++) {
+                String lead = prefix + random.nextInt(leads);
+                LeadEvent e = new LeadEvent(1, TENANT, prefix + "e" + i, lead, i % 25 == 0 ? "profile_updated" : "page_view",
+                        base.plusSeconds(random.nextInt(90 * 86400)), Instant.now(),
+                        Map.of("url", random.nextBoolean() ? "https://example.com/pricing" : "https://example.com/"),
+                        i % 25 == 0 ? Map.of("jobTitle", "VP Sales", "companySize", random.nextInt(1000)) : null);
+                records.add(new ProducerRecord<>(Topics.LEAD_EVENTS, e.key(), ContractsJson.mapper().writeValueAsString(e)));
+            }
+            start = System.nanoTime();
+            for (var r : records) {
+                producer.send(r);
+            }
+            producer.flush();
+        }
+        while (storedEvents() - before < total) {
+            Thread.sleep(100);
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        row("scoring: Kafka in → event store → projections → score-changes", String.format(Locale.ROOT,
+                "%,.0f events/s (%,d events, %,d leads, 2 models)", total / seconds, total, leads), "≥ 20,000 events/s");
+    }
+
+    void explanation() throws Exception {
+        String lead = "explain-" + System.currentTimeMillis();
+        int n = 10_000;
+        long before = storedEvents();
+        Instant base = Instant.now().minus(Duration.ofDays(60));
+        Random random = new Random(7);
+        try (KafkaProducer<String, String> producer = producer()) {
+            for (int i = 0; i < n; i++) {
+                LeadEvent e = new LeadEvent(1, TENANT, lead + "-" + i, lead, i % 3 == 0 ? "email_open" : "page_view",
+                        base.plusSeconds(random.nextInt(60 * 86400)), Instant.now(),
+                        Map.of("url", random.nextBoolean() ? "https://example.com/pricing" : "https://example.com/"), null);
+                producer.send(new ProducerRecord<>(Topics.LEAD_EVENTS, e.key(), ContractsJson.mapper().writeValueAsString(e)));
+            }
+        }
+        while (storedEvents() - before < n) {
+            Thread.sleep(100);
+        }
+        Stats latency = new Stats();
+        for (int i = 0; i < 60; i++) {
+            long start = System.nanoTime();
+            get(SCORING + "/v1/leads/" + lead + "/scores/engagement/explanation");
+            if (i >= 10) {
+                latency.add(System.nanoTime() - start);
+            }
+        }
+        row("explanation of a lead with 10,000 events (HTTP, end to end)", String.format(Locale.ROOT,
+                "p50 %.0f ms, p99 %.0f ms", latency.percentileMillis(50), latency.percentileMillis(99)), "< 50 ms");
+    }
+
+    void rebuild() throws Exception {
+        String body = postForBody(SCORING + "/v1/admin/projections/rebuild");
+        String id = body.replaceAll(".*\"id\":\"([^\"]+)\".*", "$1");
+        String status;
+        do {
+            Thread.sleep(250);
+            status = get(SCORING + "/v1/admin/projections/rebuild/" + id);
+        } while (status.contains("\"running\""));
+        var node = ContractsJson.mapper().readTree(status);
+        double seconds = Duration.between(Instant.parse(node.get("startedAt").asText()),
+                Instant.parse(node.get("finishedAt").asText())).toMillis() / 1000.0;
+        row("projection rebuild (2 models)", String.format(Locale.ROOT, "%,.0f events/s (%,d events, %,d leads, %.1f s)",
+                node.get("eventsDone").asLong() / seconds, node.get("eventsDone").asLong(),
+                node.get("leadsDone").asLong(), seconds), "≥ 100,000 events/s");
+    }
+
+    void leaderboard() throws Exception {
+        int leads = (int) (1_000_000 * SCALE);
+        String tenant = TENANT;
+        try (Connection c = DriverManager.getConnection(env("PG_URL", "jdbc:postgresql://127.0.0.1:15432/scoring_db"),
+                env("PG_USER", "postgres"), env("PG_PASSWORD", "postgres")); Statement s = c.createStatement()) {
+            s.execute("DELETE FROM lead_score WHERE tenant = '" + tenant + "' AND model_id = 'leaderboard'");
+            s.execute("INSERT INTO lead_score (tenant, model_id, lead_id, model_version, score, band, computed_at) "
+                    + "SELECT '" + tenant + "', 'leaderboard', 'lb-' || i, 1, s, CASE WHEN s >= 50 THEN 'hot' "
+                    + "WHEN s >= 21 THEN 'warm' ELSE 'cold' END, now() FROM (SELECT i, round((random() * 100)::numeric, 3)"
+                    + "::float8 AS s FROM generate_series(1, " + leads + ") i) g");
+            s.execute("ANALYZE lead_score");
+        }
+        Stats latency = new Stats();
+        String[] queries = {"?model=leaderboard&limit=50", "?model=leaderboard&band=hot&limit=50",
+                "?model=leaderboard&minScore=75&limit=50", "?model=leaderboard&sort=score&limit=50"};
+        for (int i = 0; i < 220; i++) {
+            String q = queries[i % queries.length];
+            long start = System.nanoTime();
+            String page = get(SCORING + "/v1/leads" + q);
+            if (i % 4 == 0 && page.contains("nextCursor\":\"")) {
+                String cursor = page.replaceAll(".*\"nextCursor\":\"([^\"]+)\".*", "$1");
+                get(SCORING + "/v1/leads" + q + "&cursor=" + cursor);
+            }
+            if (i >= 20) {
+                latency.add(System.nanoTime() - start);
+            }
+        }
+        row(String.format(Locale.ROOT, "leaderboard query over %,d leads (HTTP, end to end)", leads),
+                String.format(Locale.ROOT, "p50 %.1f ms, p99 %.1f ms", latency.percentileMillis(50),
+                        latency.percentileMillis(99)),
+                "< 20 ms");
+    }
+
+    // ---- plumbing -----------------------------------------------------------------------------------------------
+
+    interface Work {
+        void run(int worker, Random random) throws Exception;
+    }
+
+    static void runFor(int threads, Duration duration, Work work) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        long end = System.nanoTime() + duration.toNanos();
+        List<Future<?>> futures = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            int worker = t;
+            futures.add(pool.submit(() -> {
+                Random random = new Random(worker);
+                while (System.nanoTime() < end) {
+                    work.run(worker, random);
+                }
+                return null;
+            }));
+        }
+        for (Future<?> f : futures) {
+            f.get();
+        }
+        pool.shutdown();
+        pool.awaitTermination(10, TimeUnit.SECONDS);
+    }
+
+    static long storedEvents() throws Exception {
+        try (Connection c = DriverManager.getConnection(env("PG_URL", "jdbc:postgresql://127.0.0.1:15432/scoring_db"),
+                env("PG_USER", "postgres"), env("PG_PASSWORD", "postgres"));
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT coalesce(sum(version), 0) FROM lead_stream WHERE tenant = '"
+                        + TENANT + "'")) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    static KafkaProducer<String, String> producer() {
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, env("KAFKA", "127.0.0.1:9092"));
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+        props.put(ProducerConfig.BATCH_SIZE_CONFIG, 262144);
+        return new KafkaProducer<>(props, new StringSerializer(), new StringSerializer());
+    }
+
+    static int post(String url, String body, String contentType) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + TOKEN)
+                .header("Content-Type", contentType).POST(HttpRequest.BodyPublishers.ofString(body)).build();
+        return HTTP.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+    }
+
+    static String postForBody(String url) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + TOKEN)
+                .POST(HttpRequest.BodyPublishers.noBody()).build();
+        return HTTP.send(request, HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    static void put(String url, String body) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + TOKEN)
+                .header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString(body)).build();
+        var response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 201) {
+            throw new IllegalStateException("PUT " + url + " → " + response.statusCode() + " " + response.body());
+        }
+    }
+
+    static String get(String url) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + TOKEN).GET()
+                .build();
+        var response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException("GET " + url + " → " + response.statusCode() + " " + response.body());
+        }
+        return response.body();
+    }
+
+    static String env(String name, String fallback) {
+        String v = System.getenv(name);
+        return v == null || v.isBlank() ? fallback : v;
+    }
+}
