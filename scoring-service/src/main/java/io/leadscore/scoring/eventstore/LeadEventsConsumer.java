@@ -1,6 +1,7 @@
 package io.leadscore.scoring.eventstore;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -75,9 +76,18 @@ public class LeadEventsConsumer {
         Instant now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
         // One transaction per poll batch: the facts, the projections they change and the outbox of ScoreChanged
         // messages commit together; only then are the messages published and the batch acknowledged.
+        // A failure (database down, a concurrent append during a rebalance) rolls the batch back and retries it with
+        // back-off; the batch is never acknowledged, and so never skipped, before it is durable.
         return dlq.chain(() -> pool.withTransaction(conn -> store.append(conn, parsed)
-                .chain(fresh -> scoring.onNewEvents(conn, fresh, now))))
-                .chain(publisher::publish)
+                .chain(fresh -> scoring.onNewEvents(conn, fresh, now)))
+                .onFailure().invoke(e -> LOG.warnf("Storing a batch of %d events failed, retrying: %s", parsed.size(),
+                        e.getMessage()))
+                .onFailure().retry().withBackOff(Duration.ofMillis(200), Duration.ofSeconds(10)).indefinitely())
+                .chain(ids -> publisher.publish(ids)
+                        // Left in the outbox on failure: the sweeper publishes it later; the facts are already safe.
+                        .onFailure().invoke(e -> LOG.warnf("Publishing score changes failed; the outbox sweeper will "
+                                + "retry: %s", e.getMessage()))
+                        .onFailure().recoverWithNull())
                 .chain(() -> Uni.createFrom().completionStage(batch.ack()));
     }
 
