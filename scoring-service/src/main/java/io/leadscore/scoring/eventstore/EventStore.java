@@ -26,10 +26,18 @@ import io.vertx.mutiny.sqlclient.Tuple;
 @ApplicationScoped
 public class EventStore {
 
-    /** Appends the new events of the batch within the caller's transaction; returns the events that were new. */
-    public Uni<List<StoredEvent>> append(SqlConnection conn, List<StoredEvent> batch) {
+    /**
+     * What an append did: the events that were new, and for each stream that grew its version before and after (so
+     * a cache of a lead's facts can tell whether it is still complete).
+     */
+    public record Appended(List<StoredEvent> fresh, Map<String, Long> versionBefore, Map<String, Long> versionAfter) {
+        static final Appended NOTHING = new Appended(List.of(), Map.of(), Map.of());
+    }
+
+    /** Appends the new events of the batch within the caller's transaction. */
+    public Uni<Appended> append(SqlConnection conn, List<StoredEvent> batch) {
         if (batch.isEmpty()) {
-            return Uni.createFrom().item(List.of());
+            return Uni.createFrom().item(Appended.NOTHING);
         }
         Map<String, List<StoredEvent>> byStream = new LinkedHashMap<>();
         for (StoredEvent e : batch) {
@@ -58,7 +66,7 @@ public class EventStore {
                         .chain(existing -> insert(conn, byStream, versions, existing)));
     }
 
-    private Uni<List<StoredEvent>> insert(SqlConnection conn, Map<String, List<StoredEvent>> byStream,
+    private Uni<Appended> insert(SqlConnection conn, Map<String, List<StoredEvent>> byStream,
             Iterable<Row> versionRows, Iterable<Row> existingRows) {
         Map<String, Long> versions = new HashMap<>();
         for (Row r : versionRows) {
@@ -74,6 +82,8 @@ public class EventStore {
         List<String> moveLeads = new ArrayList<>();
         List<Long> from = new ArrayList<>();
         List<Long> to = new ArrayList<>();
+        Map<String, Long> before = new HashMap<>();
+        Map<String, Long> after = new HashMap<>();
         for (List<StoredEvent> events : byStream.values()) {
             StoredEvent first = events.get(0);
             long expected = versions.get(streamKey(first.tenant(), first.leadId()));
@@ -88,6 +98,8 @@ public class EventStore {
                 }
             }
             if (seq != expected) {
+                before.put(streamKey(first.tenant(), first.leadId()), expected);
+                after.put(streamKey(first.tenant(), first.leadId()), seq);
                 moveTenants.add(first.tenant());
                 moveLeads.add(first.leadId());
                 from.add(expected);
@@ -95,7 +107,7 @@ public class EventStore {
             }
         }
         if (rows.isEmpty()) {
-            return Uni.createFrom().item(List.of());
+            return Uni.createFrom().item(Appended.NOTHING);
         }
         int streams = moveTenants.size();
         return conn.preparedQuery("INSERT INTO lead_event (tenant, lead_id, seq, event_id, type, occurred_at, "
@@ -109,11 +121,11 @@ public class EventStore {
                     if (updated.rowCount() != streams) {
                         throw new ConcurrentAppendException(streams - updated.rowCount());
                     }
-                    return fresh;
+                    return new Appended(fresh, before, after);
                 });
     }
 
-    private static String streamKey(String tenant, String id) {
+    public static String streamKey(String tenant, String id) {
         return tenant + '\u0000' + id;
     }
 

@@ -79,11 +79,12 @@ public class LeadEventsConsumer {
         // A failure (database down, a concurrent append during a rebalance) rolls the batch back and retries it with
         // back-off; the batch is never acknowledged, and so never skipped, before it is durable.
         return dlq.chain(() -> pool.withTransaction(conn -> store.append(conn, parsed)
-                .chain(fresh -> scoring.onNewEvents(conn, fresh, now)))
+                .chain(appended -> scoring.onNewEvents(conn, appended, now)))
                 .onFailure().invoke(e -> LOG.warnf("Storing a batch of %d events failed, retrying: %s", parsed.size(),
                         e.getMessage()))
                 .onFailure().retry().withBackOff(Duration.ofMillis(200), Duration.ofSeconds(10)).indefinitely())
-                .chain(ids -> publisher.publish(ids)
+                .invoke(scoring::committed)
+                .chain(result -> publisher.publish(result.outboxIds())
                         // Left in the outbox on failure: the sweeper publishes it later; the facts are already safe.
                         .onFailure().invoke(e -> LOG.warnf("Publishing score changes failed; the outbox sweeper will "
                                 + "retry: %s", e.getMessage()))

@@ -3,16 +3,20 @@ package io.leadscore.scoring.projection;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.leadscore.contracts.LeadEvent;
 import io.leadscore.scoring.engine.Fact;
 import io.leadscore.scoring.engine.model.ScoringModel;
+import io.leadscore.scoring.eventstore.EventStore;
 import io.leadscore.scoring.eventstore.StoredEvent;
 import io.leadscore.scoring.model.ModelRegistry;
 import io.smallrye.mutiny.Multi;
@@ -26,60 +30,112 @@ import io.vertx.mutiny.sqlclient.SqlConnection;
 @ApplicationScoped
 public class LiveScoring {
 
+    /** The outbox messages to publish after commit, and the fact lists to cache once the transaction committed. */
+    public record Result(List<Long> outboxIds, Map<String, LeadFactsCache.Entry> cacheUpdates) {
+    }
+
     private final ModelRegistry registry;
     private final ProjectionStore store;
+    private final LeadFactsCache cache;
+    private final ObjectMapper mapper;
 
-    public LiveScoring(ModelRegistry registry, ProjectionStore store) {
+    public LiveScoring(ModelRegistry registry, ProjectionStore store, LeadFactsCache cache, ObjectMapper mapper) {
         this.registry = registry;
         this.store = store;
+        this.cache = cache;
+        this.mapper = mapper;
     }
 
-    /** Returns the ids of the outbox messages written, to publish after commit. */
-    public Uni<List<Long>> onNewEvents(SqlConnection conn, List<StoredEvent> newEvents, Instant now) {
+    public Uni<Result> onNewEvents(SqlConnection conn, EventStore.Appended appended, Instant now) {
         Map<String, List<StoredEvent>> byTenant = new LinkedHashMap<>();
-        for (StoredEvent e : newEvents) {
+        for (StoredEvent e : appended.fresh()) {
             byTenant.computeIfAbsent(e.tenant(), t -> new ArrayList<>()).add(e);
         }
-        List<Long> outboxIds = new ArrayList<>();
+        Result result = new Result(new ArrayList<>(), new HashMap<>());
         return Multi.createFrom().iterable(byTenant.entrySet())
-                .onItem().transformToUniAndConcatenate(entry -> scoreTenant(conn, entry.getKey(), entry.getValue(), now))
-                .invoke(outboxIds::addAll)
+                .onItem().transformToUniAndConcatenate(entry -> scoreTenant(conn, entry.getKey(), entry.getValue(),
+                        appended, now, result))
                 .collect().last()
-                .map(ignored -> outboxIds);
+                .map(ignored -> result);
     }
 
-    private Uni<List<Long>> scoreTenant(SqlConnection conn, String tenant, List<StoredEvent> events, Instant now) {
-        Set<String> leadIds = new HashSet<>();
-        Set<String> newIds = new HashSet<>();
+    private Uni<Void> scoreTenant(SqlConnection conn, String tenant, List<StoredEvent> events,
+            EventStore.Appended appended, Instant now, Result result) {
+        Set<String> leadIds = new LinkedHashSet<>();
+        Set<String> newIds = new java.util.HashSet<>();
         Map<String, String> traceparents = new HashMap<>();
+        Map<String, Instant> receivedAt = new HashMap<>();
+        Map<String, List<Fact>> newFacts = new HashMap<>();
         for (StoredEvent e : events) {
             leadIds.add(e.leadId());
             newIds.add(e.eventId());
+            receivedAt.put(e.eventId(), e.receivedAt());
+            newFacts.computeIfAbsent(e.leadId(), k -> new ArrayList<>()).add(toFact(e));
             if (e.traceparent() != null) {
                 traceparents.put(e.eventId(), e.traceparent());
             }
         }
-        return registry.activeModels(tenant).chain(models -> {
-            if (models.isEmpty()) {
-                return Uni.createFrom().item(List.<Long>of());
+        // Leads whose cached facts are exactly the stream before this append need no reload.
+        Map<String, List<Fact>> facts = new HashMap<>();
+        List<String> misses = new ArrayList<>();
+        for (String leadId : leadIds) {
+            String key = EventStore.streamKey(tenant, leadId);
+            LeadFactsCache.Entry cached = cache.get(key);
+            Long before = appended.versionBefore().get(key);
+            if (cached != null && before != null && cached.version() == before) {
+                List<Fact> all = new ArrayList<>(cached.facts().size() + newFacts.get(leadId).size());
+                all.addAll(cached.facts());
+                all.addAll(newFacts.get(leadId));
+                facts.put(leadId, all);
+            } else {
+                misses.add(leadId);
             }
-            Map<String, Instant> receivedAt = new HashMap<>();
-            return store.loadFacts(conn, tenant, leadIds, receivedAt)
-                    .chain(facts -> store.currentRows(conn, tenant, leadIds, true).map(current -> {
-                        List<ScoreUpdate.Outcome> outcomes = new ArrayList<>();
-                        for (String leadId : leadIds) {
-                            List<Fact> leadFacts = facts.getOrDefault(leadId, List.of());
-                            Instant newestReceived = newestReceived(leadFacts, newIds, receivedAt);
-                            for (ScoringModel model : models) {
-                                ScoreUpdate.Row row = current.getOrDefault(leadId, Map.of()).get(model.modelId());
-                                outcomes.add(ScoreUpdate.decide(ScoreUpdate.Trigger.EVENTS, tenant, leadId, model,
-                                        leadFacts, newIds, row, now, newestReceived));
-                            }
-                        }
-                        return outcomes;
-                    }))
-                    .chain(outcomes -> store.write(conn, "lead_score", outcomes, traceparents));
+        }
+        Uni<Void> loaded = misses.isEmpty()
+                ? Uni.createFrom().voidItem()
+                : store.loadFacts(conn, tenant, misses, null).invoke(facts::putAll).replaceWithVoid();
+        return loaded.chain(() -> registry.activeModels(tenant)).chain(models -> {
+            for (String leadId : leadIds) {
+                String key = EventStore.streamKey(tenant, leadId);
+                Long after = appended.versionAfter().get(key);
+                if (after != null) {
+                    result.cacheUpdates().put(key, new LeadFactsCache.Entry(after,
+                            facts.getOrDefault(leadId, List.of())));
+                }
+            }
+            if (models.isEmpty()) {
+                return Uni.createFrom().voidItem();
+            }
+            return store.currentRows(conn, tenant, leadIds, true).chain(current -> {
+                List<ScoreUpdate.Outcome> outcomes = new ArrayList<>();
+                for (String leadId : leadIds) {
+                    List<Fact> leadFacts = facts.getOrDefault(leadId, List.of());
+                    Instant newestReceived = newestReceived(leadFacts, newIds, receivedAt);
+                    for (ScoringModel model : models) {
+                        ScoreUpdate.Row row = current.getOrDefault(leadId, Map.of()).get(model.modelId());
+                        outcomes.add(ScoreUpdate.decide(ScoreUpdate.Trigger.EVENTS, tenant, leadId, model, leadFacts,
+                                newIds, row, now, newestReceived));
+                    }
+                }
+                return store.write(conn, "lead_score", outcomes, traceparents).invoke(result.outboxIds()::addAll)
+                        .replaceWithVoid();
+            });
         });
+    }
+
+    /** Applies the cache updates of a committed transaction. */
+    public void committed(Result result) {
+        result.cacheUpdates().forEach((key, entry) -> cache.put(key, entry.version(), entry.facts()));
+    }
+
+    private Fact toFact(StoredEvent e) {
+        try {
+            LeadEvent event = mapper.readValue(e.payload(), LeadEvent.class);
+            return new Fact(e.eventId(), e.type(), e.occurredAt(),
+                    event.properties() == null ? Map.of() : event.properties(), event.attributes());
+        } catch (java.io.IOException ex) {
+            throw new IllegalStateException("Stored payload of " + e.eventId() + " is not a lead event", ex);
+        }
     }
 
     private static Instant newestReceived(List<Fact> facts, Set<String> newIds, Map<String, Instant> receivedAt) {
