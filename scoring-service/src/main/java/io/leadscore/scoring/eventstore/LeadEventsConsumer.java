@@ -44,18 +44,26 @@ public class LeadEventsConsumer {
     private final ScoreChangePublisher publisher;
     private final PgPool pool;
     private final ObjectMapper mapper;
+    private final io.micrometer.core.instrument.Counter scored;
+    private final io.micrometer.core.instrument.Counter deadLettered;
+    private final io.micrometer.core.instrument.Timer ingestToScore;
 
     @Inject
     @Channel("lead-events-dlq")
     MutinyEmitter<String> deadLetters;
 
     public LeadEventsConsumer(EventStore store, LiveScoring scoring, ScoreChangePublisher publisher, PgPool pool,
-            ObjectMapper mapper) {
+            ObjectMapper mapper, io.micrometer.core.instrument.MeterRegistry registry) {
         this.store = store;
         this.scoring = scoring;
         this.publisher = publisher;
         this.pool = pool;
         this.mapper = mapper;
+        this.scored = registry.counter("leadscore.events.scored");
+        this.deadLettered = registry.counter("leadscore.events.dead.lettered");
+        // From ingest receiving an event to its score being committed: the scoring part of event-to-alert latency.
+        this.ingestToScore = io.micrometer.core.instrument.Timer.builder("leadscore.event.to.score.latency")
+                .publishPercentileHistogram().register(registry);
     }
 
     @Incoming(Topics.LEAD_EVENTS)
@@ -84,12 +92,22 @@ public class LeadEventsConsumer {
                         e.getMessage()))
                 .onFailure().retry().withBackOff(Duration.ofMillis(200), Duration.ofSeconds(10)).indefinitely())
                 .invoke(scoring::committed)
+                .invoke(() -> recordMetrics(parsed, deadLettered.size()))
                 .chain(result -> publisher.publish(result.outboxIds())
                         // Left in the outbox on failure: the sweeper publishes it later; the facts are already safe.
                         .onFailure().invoke(e -> LOG.warnf("Publishing score changes failed; the outbox sweeper will "
                                 + "retry: %s", e.getMessage()))
                         .onFailure().recoverWithNull())
                 .chain(() -> Uni.createFrom().completionStage(batch.ack()));
+    }
+
+    private void recordMetrics(List<StoredEvent> parsed, int deadLetteredCount) {
+        Instant committed = Instant.now();
+        scored.increment(parsed.size());
+        this.deadLettered.increment(deadLetteredCount);
+        for (StoredEvent e : parsed) {
+            ingestToScore.record(java.time.Duration.between(e.receivedAt(), committed));
+        }
     }
 
     private static String traceparent(KafkaRecord<String, String> record) {
