@@ -14,6 +14,8 @@ public final class Topics {
     public static final String LEAD_EVENTS_DLQ = "lead-events.dlq";
     /** Score and band changes, published by scoring, consumed by routing. */
     public static final String SCORE_CHANGES = "score-changes";
+    /** Records of {@link #SCORE_CHANGES} routing could not handle, with the reason in a header. */
+    public static final String SCORE_CHANGES_DLQ = "score-changes.dlq";
     /** Stage queues, published by routing, consumed by notification. */
     public static final String LEADS_NURTURE = "leads.nurture";
     public static final String LEADS_MQL = "leads.mql";
@@ -35,6 +37,7 @@ public final class Topics {
             new TopicSpec(LEAD_EVENTS, DEFAULT_PARTITIONS),
             new TopicSpec(LEAD_EVENTS_DLQ, 3),
             new TopicSpec(SCORE_CHANGES, DEFAULT_PARTITIONS),
+            new TopicSpec(SCORE_CHANGES_DLQ, 3),
             new TopicSpec(LEADS_NURTURE, DEFAULT_PARTITIONS),
             new TopicSpec(LEADS_MQL, DEFAULT_PARTITIONS),
             new TopicSpec(LEADS_SQL, DEFAULT_PARTITIONS),

@@ -1,0 +1,34 @@
+package io.leadscore.routing.config;
+
+import java.time.Duration;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+@ConfigMapping(prefix = "leadscore.routing")
+public interface RoutingConfig {
+
+    /** How often due follow-up SLAs and re-checks are processed ({@code off} disables the job). */
+    @WithDefault("5s")
+    String timersEvery();
+
+    /** How often the outbox is swept for messages no publisher finished ({@code off} disables the job). */
+    @WithDefault("10s")
+    String outboxSweepEvery();
+
+    /** How often a lead waiting in a team queue tries again to get an owner. */
+    @WithDefault("PT1M")
+    Duration waitingRetry();
+
+    /** Leads claimed per timer transaction. */
+    @WithDefault("200")
+    int timerBatchSize();
+
+    /** How long a publisher owns the outbox rows it is sending before the sweeper may take them over. */
+    @WithDefault("PT30S")
+    Duration outboxClaim();
+
+    /** Outbox rows per sweep. */
+    @WithDefault("500")
+    int outboxBatchSize();
+}

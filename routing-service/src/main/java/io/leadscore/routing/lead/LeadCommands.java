@@ -1,0 +1,141 @@
+package io.leadscore.routing.lead;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.leadscore.contracts.LeadEvent;
+import io.leadscore.routing.api.BadRequest;
+import io.leadscore.routing.api.NotFound;
+import io.leadscore.routing.api.TraceContext;
+import io.leadscore.routing.config.RoutingConfig;
+import io.leadscore.routing.domain.LeadRouter;
+import io.leadscore.routing.domain.Stage;
+import io.leadscore.routing.domain.Transition;
+import io.leadscore.routing.outbox.OutboxMessage;
+import io.leadscore.routing.outbox.OutboxPublisher;
+import io.leadscore.routing.owner.OwnerBooks;
+import io.leadscore.routing.policy.PolicyStore;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.pgclient.PgPool;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
+
+/** Commands from people: sales feedback and reassignment, each one transaction with its messages in the outbox. */
+@ApplicationScoped
+public class LeadCommands {
+
+    /** The event type feedback appends to the lead's event log. */
+    public static final String SALES_OUTCOME = "sales_outcome";
+
+    /** What a command did. */
+    public record Outcome(String leadId, String stage, String ownerRepId, String teamId, List<String> transitionIds,
+            String eventId) {
+    }
+
+    private final PgPool pool;
+    private final Clock clock;
+    private final PolicyStore policies;
+    private final LeadStore leads;
+    private final OwnerBooks owners;
+    private final RoutingWriter writer;
+    private final OutboxPublisher publisher;
+    private final LeadRouter router;
+
+    public LeadCommands(PgPool pool, Clock clock, PolicyStore policies, LeadStore leads, OwnerBooks owners,
+            RoutingWriter writer, OutboxPublisher publisher, RoutingConfig config) {
+        this.pool = pool;
+        this.clock = clock;
+        this.policies = policies;
+        this.leads = leads;
+        this.owners = owners;
+        this.writer = writer;
+        this.publisher = publisher;
+        this.router = new LeadRouter(config.waitingRetry());
+    }
+
+    public Uni<Outcome> feedback(String tenant, String leadId, Stage outcome, String reason, String repId) {
+        Instant now = Clocks.now(clock);
+        String eventId = "feedback-" + UUID.randomUUID();
+        return pool.withTransaction(conn -> load(conn, tenant, leadId)
+                .chain(stored -> repTeam(conn, tenant, repId).chain(repTeam -> policies.active(conn, tenant)
+                        .chain(policy -> {
+                            LeadRouter.Routed r = router.feedback(policy, stored.lead(), outcome, reason, repId,
+                                    repTeam, now);
+                            String trace = TraceContext.current(stored.traceparent());
+                            Map<String, Object> properties = new LinkedHashMap<>();
+                            properties.put("outcome", outcome.wire());
+                            if (reason != null) {
+                                properties.put("reason", reason);
+                            }
+                            String by = repId != null ? repId : stored.lead().ownerRepId();
+                            if (by != null) {
+                                properties.put("repId", by);
+                            }
+                            var event = new LeadEvent(LeadEvent.CURRENT_SCHEMA_VERSION, tenant, eventId, leadId,
+                                    SALES_OUTCOME, now, now, properties, null);
+                            var change = new LeadChange(stored.lead(), r.lead(), r.transitions(), List.of(), policy,
+                                    trace);
+                            return writer.write(conn, List.of(change), List.of(RoutingMessages.leadEvent(event,
+                                    trace, writer::json))).map(messages -> new Sent(messages, outcome(r, eventId)));
+                        }))))
+                .invoke(sent -> publisher.publishInBackground(sent.messages()))
+                .map(Sent::outcome);
+    }
+
+    public Uni<Outcome> reassign(String tenant, String leadId, String repId) {
+        Instant now = Clocks.now(clock);
+        return pool.withTransaction(conn -> load(conn, tenant, leadId)
+                .chain(stored -> policies.active(conn, tenant).chain(policy -> owners.lockAndLoad(conn, tenant)
+                        .chain(book -> {
+                            if (repId != null && book.rep(repId).isEmpty()) {
+                                throw new BadRequest("repId", "no rep " + repId);
+                            }
+                            LeadRouter.Routed r = router.reassign(policy, stored.lead(), book, repId, now);
+                            var change = new LeadChange(stored.lead(), r.lead(), r.transitions(), List.of(), policy,
+                                    TraceContext.current(stored.traceparent()));
+                            return owners.saveCursors(conn, tenant, book)
+                                    .chain(() -> writer.write(conn, List.of(change), List.of()))
+                                    .map(messages -> new Sent(messages, outcome(r, null)));
+                        }))))
+                .invoke(sent -> publisher.publishInBackground(sent.messages()))
+                .map(Sent::outcome);
+    }
+
+    private record Sent(List<OutboxMessage> messages, Outcome outcome) {
+    }
+
+    private Uni<StoredLead> load(SqlConnection conn, String tenant, String leadId) {
+        return leads.load(conn, tenant, List.of(leadId), true).map(found -> {
+            StoredLead s = found.get(leadId);
+            if (s == null) {
+                throw new NotFound("no lead " + leadId);
+            }
+            return s;
+        });
+    }
+
+    private static Uni<String> repTeam(SqlConnection conn, String tenant, String repId) {
+        if (repId == null) {
+            return Uni.createFrom().nullItem();
+        }
+        return conn.preparedQuery("SELECT team_id FROM sales_rep WHERE tenant = $1 AND rep_id = $2")
+                .execute(Tuple.of(tenant, repId))
+                .map(rows -> {
+                    if (rows.size() == 0) {
+                        throw new BadRequest("repId", "no rep " + repId);
+                    }
+                    return rows.iterator().next().getString("team_id");
+                });
+    }
+
+    private static Outcome outcome(LeadRouter.Routed r, String eventId) {
+        return new Outcome(r.lead().leadId(), r.lead().stage().wire(), r.lead().ownerRepId(), r.lead().teamId(),
+                r.transitions().stream().map(Transition::transitionId).toList(), eventId);
+    }
+}

@@ -1,0 +1,159 @@
+package io.leadscore.routing.lead;
+
+import java.io.IOException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.leadscore.routing.domain.LeadRouting;
+import io.leadscore.routing.domain.ModelScore;
+import io.leadscore.routing.domain.Stage;
+import io.leadscore.routing.domain.Transition;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlClient;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
+
+/** Reads and writes the lead read model with plain SQL, a whole batch per statement where it can. */
+@ApplicationScoped
+public class LeadStore {
+
+    static final String LEAD_COLUMNS = "lead_id, stage, since, entry_rule_id, policy_version, owner_rep_id, team_id, "
+            + "sla_deadline, cooldown_until, recheck_at, attributes::text AS attributes, attributes_at, "
+            + "transition_count, source_received_at, traceparent";
+
+    private final ObjectMapper mapper;
+
+    public LeadStore(ObjectMapper mapper) {
+        this.mapper = mapper;
+    }
+
+    /** The stored leads among {@code leadIds}; with {@code lock}, their rows stay locked until the transaction ends. */
+    public Uni<Map<String, StoredLead>> load(SqlClient conn, String tenant, Collection<String> leadIds, boolean lock) {
+        String[] ids = leadIds.stream().distinct().sorted().toArray(String[]::new);
+        Map<String, StoredLead> result = new LinkedHashMap<>();
+        Map<String, Map<String, ModelScore>> scores = new HashMap<>();
+        return conn.preparedQuery("SELECT " + LEAD_COLUMNS + " FROM lead_stage WHERE tenant = $1 AND lead_id = ANY($2) "
+                + "ORDER BY lead_id" + (lock ? " FOR UPDATE" : "")).execute(Tuple.of(tenant, ids))
+                .chain(leadRows -> conn.preparedQuery("SELECT lead_id, model_id, model_version, score, band, computed_at "
+                        + "FROM lead_model_score WHERE tenant = $1 AND lead_id = ANY($2) ORDER BY lead_id, model_id")
+                        .execute(Tuple.of(tenant, ids))
+                        .map(scoreRows -> {
+                            for (Row r : scoreRows) {
+                                scores.computeIfAbsent(r.getString("lead_id"), k -> new LinkedHashMap<>())
+                                        .put(r.getString("model_id"), new ModelScore(r.getString("model_id"),
+                                                r.getInteger("model_version"), r.getDouble("score"),
+                                                r.getString("band"), instant(r, "computed_at")));
+                            }
+                            for (Row r : leadRows) {
+                                String leadId = r.getString("lead_id");
+                                result.put(leadId, new StoredLead(lead(tenant, r, scores.getOrDefault(leadId,
+                                        Map.of())), r.getString("traceparent")));
+                            }
+                            return result;
+                        }));
+    }
+
+    /** Writes the changed leads, their changed scores and their transitions. */
+    public Uni<Void> save(SqlConnection conn, List<LeadChange> changes) {
+        List<Tuple> leads = new ArrayList<>();
+        List<Tuple> scores = new ArrayList<>();
+        List<Tuple> transitions = new ArrayList<>();
+        for (LeadChange c : changes) {
+            LeadRouting l = c.after();
+            leads.add(Tuple.from(java.util.Arrays.asList(l.tenant(), l.leadId(), l.stage().wire(), ts(l.since()),
+                    l.entryRuleId(), l.policyVersion(), l.ownerRepId(), l.teamId(), ts(l.slaDeadline()),
+                    ts(l.cooldownUntil()), ts(l.recheckAt()), c.policy().queueScore(l.scores()), json(l.attributes()),
+                    ts(l.attributesAt()), l.transitionCount(), ts(l.sourceReceivedAt()), c.traceparent())));
+            for (ModelScore s : l.scores().values()) {
+                if (!Objects.equals(c.before().scores().get(s.modelId()), s)) {
+                    scores.add(Tuple.from(java.util.Arrays.asList(l.tenant(), l.leadId(), s.modelId(),
+                            s.modelVersion(), s.score(), s.band(), ts(s.computedAt()))));
+                }
+            }
+            for (Transition t : c.transitions()) {
+                transitions.add(Tuple.from(java.util.Arrays.asList(l.tenant(), l.leadId(), t.seq(), t.transitionId(),
+                        t.from() == null ? null : t.from().wire(), t.to().wire(), t.ruleId(), t.policyVersion(),
+                        t.reason(), t.ownerRepId(), t.teamId(), ts(t.slaDeadline()), json(t.scores()),
+                        ts(t.changedAt()))));
+            }
+        }
+        Uni<Void> chain = Uni.createFrom().voidItem();
+        if (!leads.isEmpty()) {
+            chain = chain.chain(() -> conn.preparedQuery("INSERT INTO lead_stage (tenant, lead_id, stage, since, "
+                    + "entry_rule_id, policy_version, owner_rep_id, team_id, sla_deadline, cooldown_until, recheck_at, "
+                    + "queue_score, attributes, attributes_at, transition_count, source_received_at, traceparent, "
+                    + "updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::text::jsonb, $14, $15, "
+                    + "$16, $17, now()) ON CONFLICT (tenant, lead_id) DO UPDATE SET stage = excluded.stage, "
+                    + "since = excluded.since, entry_rule_id = excluded.entry_rule_id, "
+                    + "policy_version = excluded.policy_version, owner_rep_id = excluded.owner_rep_id, "
+                    + "team_id = excluded.team_id, sla_deadline = excluded.sla_deadline, "
+                    + "cooldown_until = excluded.cooldown_until, recheck_at = excluded.recheck_at, "
+                    + "queue_score = excluded.queue_score, attributes = excluded.attributes, "
+                    + "attributes_at = excluded.attributes_at, transition_count = excluded.transition_count, "
+                    + "source_received_at = excluded.source_received_at, "
+                    + "traceparent = coalesce(excluded.traceparent, lead_stage.traceparent), updated_at = now()")
+                    .executeBatch(leads).replaceWithVoid());
+        }
+        if (!scores.isEmpty()) {
+            chain = chain.chain(() -> conn.preparedQuery("INSERT INTO lead_model_score (tenant, lead_id, model_id, "
+                    + "model_version, score, band, computed_at) VALUES ($1, $2, $3, $4, $5, $6, $7) "
+                    + "ON CONFLICT (tenant, lead_id, model_id) DO UPDATE SET model_version = excluded.model_version, "
+                    + "score = excluded.score, band = excluded.band, computed_at = excluded.computed_at")
+                    .executeBatch(scores).replaceWithVoid());
+        }
+        if (!transitions.isEmpty()) {
+            chain = chain.chain(() -> conn.preparedQuery("INSERT INTO stage_transition (tenant, lead_id, seq, "
+                    + "transition_id, from_stage, to_stage, rule_id, policy_version, reason, owner_rep_id, team_id, "
+                    + "sla_deadline, scores, changed_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, "
+                    + "$13::text::jsonb, $14)").executeBatch(transitions).replaceWithVoid());
+        }
+        return chain;
+    }
+
+    private LeadRouting lead(String tenant, Row r, Map<String, ModelScore> scores) {
+        Map<String, Object> attributes;
+        try {
+            attributes = mapper.readValue(r.getString("attributes"), new TypeReference<LinkedHashMap<String, Object>>() {
+            });
+        } catch (IOException e) {
+            throw new IllegalStateException("unreadable attributes of lead " + r.getString("lead_id"), e);
+        }
+        return new LeadRouting(tenant, r.getString("lead_id"), Stage.of(r.getString("stage")), instant(r, "since"),
+                r.getString("entry_rule_id"), r.getInteger("policy_version"), r.getString("owner_rep_id"),
+                r.getString("team_id"), instant(r, "sla_deadline"), instant(r, "cooldown_until"),
+                instant(r, "recheck_at"), scores, attributes, instant(r, "attributes_at"),
+                r.getInteger("transition_count"), instant(r, "source_received_at"));
+    }
+
+    String json(Object value) {
+        try {
+            return mapper.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("cannot write JSON", e);
+        }
+    }
+
+    static OffsetDateTime ts(Instant instant) {
+        return instant == null ? null : instant.atOffset(ZoneOffset.UTC);
+    }
+
+    static Instant instant(Row r, String column) {
+        OffsetDateTime t = r.getOffsetDateTime(column);
+        return t == null ? null : t.toInstant();
+    }
+}

@@ -1,0 +1,161 @@
+package io.leadscore.routing.lead;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import org.eclipse.microprofile.openapi.annotations.Operation;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.leadscore.routing.api.ApiErrors;
+import io.leadscore.routing.api.JsonBodies;
+import io.leadscore.routing.domain.Stage;
+import io.leadscore.routing.domain.policy.PolicyError;
+import io.leadscore.routing.domain.policy.PolicyParser;
+import io.leadscore.security.Roles;
+import io.leadscore.security.TenantContext;
+import io.smallrye.mutiny.Uni;
+
+@Path("/v1")
+@Produces(MediaType.APPLICATION_JSON)
+public class LeadsResource {
+
+    static final Set<String> FEEDBACK_FIELDS = Set.of("outcome", "reason", "repId");
+    static final Set<String> OUTCOMES = Set.of("accepted", "rejected", "converted", "lost");
+    static final int MAX_REASON = 1000;
+    static final int MAX_PAGE = 200;
+
+    private final TenantContext tenantContext;
+    private final LeadQueries queries;
+    private final LeadCommands commands;
+    private final ObjectMapper strictMapper;
+
+    public LeadsResource(TenantContext tenantContext, LeadQueries queries, LeadCommands commands, ObjectMapper mapper) {
+        this.tenantContext = tenantContext;
+        this.queries = queries;
+        this.commands = commands;
+        this.strictMapper = JsonBodies.strict(mapper);
+    }
+
+    @GET
+    @Path("/leads/{leadId}/stage")
+    @RolesAllowed({Roles.READ, Roles.ADMIN})
+    @Operation(summary = "A lead's stage, owner, timers and full transition history with reasons")
+    public Uni<Response> stage(@PathParam("leadId") String leadId) {
+        return queries.stage(tenantContext.tenant(), leadId)
+                .map(view -> view == null ? ApiErrors.notFound("no lead " + leadId) : Response.ok(view).build());
+    }
+
+    @POST
+    @Path("/leads/{leadId}/feedback")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed({Roles.READ, Roles.ADMIN})
+    @Operation(summary = "Record a sales outcome", description = "{\"outcome\": \"accepted|rejected|converted|lost\", "
+            + "\"reason\": \"...\", \"repId\": \"...\"}. Moves the stage (accepted stops the follow-up SLA; rejected "
+            + "goes back to nurture with a cool-down; converted and lost are final) and appends a sales_outcome event "
+            + "to the lead's event log. 404 for an unknown lead, 409 when the lead's stage does not allow it.")
+    public Uni<Response> feedback(@PathParam("leadId") String leadId, String body) {
+        String tenant = tenantContext.tenant();
+        JsonBodies.Parsed parsed = JsonBodies.object(strictMapper, body);
+        if (parsed.error() != null) {
+            return Uni.createFrom().item(ApiErrors.badRequest("", parsed.error()));
+        }
+        Map<String, Object> b = parsed.value();
+        List<PolicyError> errors = new ArrayList<>();
+        unknown(b, FEEDBACK_FIELDS, errors);
+        Object outcome = b.get("outcome");
+        if (!(outcome instanceof String o) || !OUTCOMES.contains(o)) {
+            errors.add(new PolicyError(null, "outcome", "must be one of accepted, rejected, converted, lost, not "
+                    + (outcome instanceof String s ? "'" + s + "'" : PolicyParser.describe(outcome))));
+        }
+        Object reason = b.get("reason");
+        if (reason != null && (!(reason instanceof String r) || r.length() > MAX_REASON)) {
+            errors.add(new PolicyError(null, "reason", "must be a string of at most " + MAX_REASON + " characters"));
+        }
+        String repId = id(b.get("repId"), "repId", errors);
+        if (!errors.isEmpty()) {
+            return Uni.createFrom().item(ApiErrors.badRequest(errors));
+        }
+        return commands.feedback(tenant, leadId, Stage.of((String) outcome), (String) reason, repId)
+                .map(o -> Response.ok(o).build());
+    }
+
+    @POST
+    @Path("/leads/{leadId}/reassign")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed(Roles.ADMIN)
+    @Operation(summary = "Give an owned lead to another rep", description = "{\"repId\": \"...\"} names the new owner; "
+            + "without it the next rep with free capacity in the lead's team (not the current owner) gets it.")
+    public Uni<Response> reassign(@PathParam("leadId") String leadId, String body) {
+        String tenant = tenantContext.tenant();
+        String repId = null;
+        if (body != null && !body.isBlank()) {
+            JsonBodies.Parsed parsed = JsonBodies.object(strictMapper, body);
+            if (parsed.error() != null) {
+                return Uni.createFrom().item(ApiErrors.badRequest("", parsed.error()));
+            }
+            List<PolicyError> errors = new ArrayList<>();
+            unknown(parsed.value(), Set.of("repId"), errors);
+            repId = id(parsed.value().get("repId"), "repId", errors);
+            if (!errors.isEmpty()) {
+                return Uni.createFrom().item(ApiErrors.badRequest(errors));
+            }
+        }
+        return commands.reassign(tenant, leadId, repId).map(o -> Response.ok(o).build());
+    }
+
+    @GET
+    @Path("/queues/{stage}")
+    @RolesAllowed({Roles.READ, Roles.ADMIN})
+    @Operation(summary = "A work queue: the leads in a stage, highest score first, a page at a time", description = "Filter "
+            + "with team= and owner= (owner=unassigned: the leads waiting for an owner). Pass the answer's 'next' as "
+            + "after= for the next page.")
+    public Uni<Response> queue(@PathParam("stage") String stage, @QueryParam("team") String team,
+            @QueryParam("owner") String owner, @QueryParam("limit") @DefaultValue("50") int limit,
+            @QueryParam("after") String after) {
+        String tenant = tenantContext.tenant();
+        Stage s = Stage.parse(stage).orElse(null);
+        if (s == null) {
+            return Uni.createFrom().item(ApiErrors.badRequest("stage", "must be one of nurture, mql, sql, accepted, "
+                    + "rejected, converted, lost, not '" + stage + "'"));
+        }
+        if (limit < 1 || limit > MAX_PAGE) {
+            return Uni.createFrom().item(ApiErrors.badRequest("limit", "must be 1 to " + MAX_PAGE));
+        }
+        return queries.queue(tenant, s, team, owner, limit, after).map(page -> Response.ok(page).build());
+    }
+
+    private static void unknown(Map<String, Object> body, Set<String> allowed, List<PolicyError> errors) {
+        for (String key : body.keySet()) {
+            if (!allowed.contains(key)) {
+                errors.add(new PolicyError(null, key, "unknown field (allowed: " + allowed.stream().sorted().toList()
+                        + ")"));
+            }
+        }
+    }
+
+    private static String id(Object value, String field, List<PolicyError> errors) {
+        if (value == null) {
+            return null;
+        }
+        if (!(value instanceof String s) || !PolicyParser.ID.matcher(s).matches()) {
+            errors.add(new PolicyError(null, field, "must be an id matching " + PolicyParser.ID.pattern()));
+            return null;
+        }
+        return s;
+    }
+}

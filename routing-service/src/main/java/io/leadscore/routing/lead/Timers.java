@@ -1,0 +1,123 @@
+package io.leadscore.routing.lead;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.leadscore.routing.api.TraceContext;
+import io.leadscore.routing.config.RoutingConfig;
+import io.leadscore.routing.domain.LeadRouter;
+import io.leadscore.routing.outbox.OutboxMessage;
+import io.leadscore.routing.outbox.OutboxPublisher;
+import io.leadscore.routing.owner.OwnerBooks;
+import io.leadscore.routing.policy.PolicyStore;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.scheduler.Scheduled;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.pgclient.PgPool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
+
+/**
+ * Follow-up SLAs and re-checks. Timers are columns of the lead's row ({@code sla_deadline}, {@code recheck_at}), so they
+ * survive restarts. Each run claims due rows with {@code FOR UPDATE SKIP LOCKED} and escalates, reassigns and renews or
+ * clears the timer in the same transaction: two replicas never take the same lead, and a replica that dies mid-way
+ * leaves the rows to the next run.
+ */
+@ApplicationScoped
+public class Timers {
+
+    static final int MAX_ROUNDS = 20;
+
+    private final PgPool pool;
+    private final Clock clock;
+    private final PolicyStore policies;
+    private final LeadStore leads;
+    private final OwnerBooks owners;
+    private final RoutingWriter writer;
+    private final OutboxPublisher publisher;
+    private final RoutingConfig config;
+    private final LeadRouter router;
+    private final Counter escalations;
+
+    public Timers(PgPool pool, Clock clock, PolicyStore policies, LeadStore leads, OwnerBooks owners,
+            RoutingWriter writer, OutboxPublisher publisher, RoutingConfig config, MeterRegistry registry) {
+        this.pool = pool;
+        this.clock = clock;
+        this.policies = policies;
+        this.leads = leads;
+        this.owners = owners;
+        this.writer = writer;
+        this.publisher = publisher;
+        this.config = config;
+        this.router = new LeadRouter(config.waitingRetry());
+        this.escalations = registry.counter("leadscore.routing.escalations");
+    }
+
+    @Scheduled(every = "{leadscore.routing.timers-every}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    Uni<Void> scheduled() {
+        return runDue().replaceWithVoid();
+    }
+
+    /** Processes every timer due now; answers how many leads were handled. */
+    public Uni<Integer> runDue() {
+        Instant now = Clocks.now(clock);
+        return round(now, 0, 0);
+    }
+
+    private Uni<Integer> round(Instant now, int round, int handled) {
+        return pool.withTransaction(conn -> claimAndRun(conn, now))
+                .chain(result -> {
+                    publisher.publishInBackground(result.messages());
+                    int total = handled + result.leads();
+                    return result.leads() >= config.timerBatchSize() && round + 1 < MAX_ROUNDS
+                            ? round(now, round + 1, total)
+                            : Uni.createFrom().item(total);
+                });
+    }
+
+    private record RoundResult(int leads, List<OutboxMessage> messages) {
+    }
+
+    private Uni<RoundResult> claimAndRun(SqlConnection conn, Instant now) {
+        return conn.preparedQuery("SELECT tenant, lead_id FROM lead_stage WHERE sla_deadline <= $1 OR recheck_at <= $1 "
+                + "ORDER BY least(sla_deadline, recheck_at) LIMIT $2 FOR UPDATE SKIP LOCKED")
+                .execute(Tuple.of(LeadStore.ts(now), config.timerBatchSize()))
+                .chain(rows -> {
+                    Map<String, List<String>> byTenant = new LinkedHashMap<>();
+                    for (Row r : rows) {
+                        byTenant.computeIfAbsent(r.getString("tenant"), k -> new ArrayList<>()).add(r.getString("lead_id"));
+                    }
+                    List<OutboxMessage> out = new ArrayList<>();
+                    return Multi.createFrom().iterable(byTenant.entrySet())
+                            .onItem().transformToUniAndConcatenate(e -> runTenant(conn, e.getKey(), e.getValue(), now)
+                                    .invoke(out::addAll))
+                            .collect().last()
+                            .map(ignored -> new RoundResult(rows.size(), out));
+                });
+    }
+
+    private Uni<List<OutboxMessage>> runTenant(SqlConnection conn, String tenant, List<String> leadIds, Instant now) {
+        return policies.active(conn, tenant)
+                .chain(policy -> leads.load(conn, tenant, leadIds, false)
+                        .chain(stored -> owners.lockAndLoad(conn, tenant).chain(book -> {
+                            List<LeadChange> changes = new ArrayList<>();
+                            for (StoredLead s : stored.values()) {
+                                LeadRouter.Routed r = router.onTimer(policy, s.lead(), book, now);
+                                escalations.increment(r.escalations().size());
+                                changes.add(new LeadChange(s.lead(), r.lead(), r.transitions(), r.escalations(), policy,
+                                        TraceContext.current(s.traceparent())));
+                            }
+                            return owners.saveCursors(conn, tenant, book)
+                                    .chain(() -> writer.write(conn, changes, List.of()));
+                        })));
+    }
+}

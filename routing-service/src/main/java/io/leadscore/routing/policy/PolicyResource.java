@@ -1,0 +1,160 @@
+package io.leadscore.routing.policy;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import org.eclipse.microprofile.openapi.annotations.Operation;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.leadscore.routing.api.ApiErrors;
+import io.leadscore.routing.api.JsonBodies;
+import io.leadscore.routing.domain.policy.PolicyParseResult;
+import io.leadscore.routing.domain.policy.PolicyParser;
+import io.leadscore.routing.lead.Clocks;
+import io.leadscore.security.Roles;
+import io.leadscore.security.TenantContext;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.pgclient.PgPool;
+import io.vertx.mutiny.sqlclient.Tuple;
+
+@Path("/v1/routing/policy")
+@Produces(MediaType.APPLICATION_JSON)
+public class PolicyResource {
+
+    /** A policy version as the API shows it; {@code builtIn} marks the default that applies before any PUT. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record PolicyView(int version, boolean builtIn, String publishedBy, Instant publishedAt,
+            Map<String, Object> definition) {
+        static PolicyView of(PolicyVersionEntity e) {
+            return new PolicyView(e.version, false, e.publishedBy, e.publishedAt, e.definition);
+        }
+    }
+
+    private final TenantContext tenantContext;
+    private final PolicyStore store;
+    private final PgPool pool;
+    private final Clock clock;
+    private final ObjectMapper strictMapper;
+
+    public PolicyResource(TenantContext tenantContext, PolicyStore store, PgPool pool, Clock clock,
+            ObjectMapper mapper) {
+        this.tenantContext = tenantContext;
+        this.store = store;
+        this.pool = pool;
+        this.clock = clock;
+        this.strictMapper = JsonBodies.strict(mapper);
+    }
+
+    @PUT
+    @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed(Roles.ADMIN)
+    @Operation(summary = "Publish the next version of the routing policy", description = "Validates the policy (400 "
+            + "naming each rule and field at fault) and stores it as version n+1. Every lead of the tenant is "
+            + "re-evaluated under it by the next timer run.")
+    public Uni<Response> put(String body) {
+        String tenant = tenantContext.tenant();
+        String publishedBy = tenantContext.principal();
+        JsonBodies.Parsed parsed = JsonBodies.object(strictMapper, body);
+        if (parsed.error() != null) {
+            return Uni.createFrom().item(ApiErrors.badRequest("", parsed.error()));
+        }
+        Map<String, Object> definition = parsed.value();
+        PolicyParseResult check = PolicyParser.parse(definition, 1);
+        if (!check.isValid()) {
+            return Uni.createFrom().item(ApiErrors.badRequest(check.errors()));
+        }
+        return Panache.withTransaction(() -> PolicyVersionEntity.<PolicyVersionEntity>find(
+                "tenant = ?1 order by version desc", tenant).firstResult()
+                .chain(latest -> {
+                    var e = new PolicyVersionEntity();
+                    e.tenant = tenant;
+                    e.version = latest == null ? 1 : latest.version + 1;
+                    e.definition = definition;
+                    e.publishedBy = publishedBy;
+                    e.publishedAt = Instant.now();
+                    return e.<PolicyVersionEntity>persist();
+                }))
+                .call(saved -> reevaluateAll(tenant))
+                .map(saved -> Response.status(201)
+                        .header("Location", "/v1/routing/policy/versions/" + saved.version)
+                        .entity(PolicyView.of(saved)).build())
+                .onFailure(PolicyResource::isConcurrentPublish).recoverWithItem(() -> ApiErrors.conflict("version",
+                        "another policy version was published at the same moment; retry"));
+    }
+
+    /** Brings every lead's re-check forward to now, so the timers re-decide it under the new policy. */
+    private Uni<Void> reevaluateAll(String tenant) {
+        return pool.preparedQuery("UPDATE lead_stage SET recheck_at = $2 WHERE tenant = $1")
+                .execute(Tuple.of(tenant, Clocks.now(clock).atOffset(java.time.ZoneOffset.UTC))).replaceWithVoid();
+    }
+
+    @GET
+    @RolesAllowed({Roles.READ, Roles.ADMIN})
+    @Operation(summary = "The active policy (the latest version, or the built-in default as version 0)")
+    public Uni<PolicyView> active() {
+        String tenant = tenantContext.tenant();
+        return Panache.withSession(() -> PolicyVersionEntity.<PolicyVersionEntity>find(
+                "tenant = ?1 order by version desc", tenant).firstResult())
+                .map(e -> e == null ? builtIn() : PolicyView.of(e));
+    }
+
+    @GET
+    @Path("/versions")
+    @RolesAllowed({Roles.READ, Roles.ADMIN})
+    @Operation(summary = "Every published version, newest first")
+    public Uni<List<PolicyView>> versions() {
+        String tenant = tenantContext.tenant();
+        return Panache.withSession(() -> PolicyVersionEntity.<PolicyVersionEntity>list(
+                "tenant = ?1 order by version desc", tenant))
+                .map(rows -> {
+                    List<PolicyView> views = new ArrayList<>(rows.stream().map(PolicyView::of).toList());
+                    views.add(builtIn());
+                    return views;
+                });
+    }
+
+    @GET
+    @Path("/versions/{version}")
+    @RolesAllowed({Roles.READ, Roles.ADMIN})
+    @Operation(summary = "One version of the policy (0 is the built-in default)")
+    public Uni<Response> version(@PathParam("version") int version) {
+        String tenant = tenantContext.tenant();
+        if (version == 0) {
+            return Uni.createFrom().item(Response.ok(builtIn()).build());
+        }
+        return Panache.withSession(() -> PolicyVersionEntity.<PolicyVersionEntity>find(
+                "tenant = ?1 and version = ?2", tenant, version).firstResult())
+                .map(e -> e == null
+                        ? ApiErrors.notFound("no routing policy version " + version)
+                        : Response.ok(PolicyView.of(e)).build());
+    }
+
+    private PolicyView builtIn() {
+        return new PolicyView(0, true, null, null, store.builtInDefinition());
+    }
+
+    private static boolean isConcurrentPublish(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (String.valueOf(c.getMessage()).contains("duplicate key")) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

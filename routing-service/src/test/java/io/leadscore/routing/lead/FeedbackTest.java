@@ -1,0 +1,163 @@
+package io.leadscore.routing.lead;
+
+import static io.leadscore.routing.support.Fixtures.admin;
+import static io.leadscore.routing.support.Fixtures.as;
+import static io.leadscore.routing.support.Fixtures.reader;
+import static io.leadscore.routing.support.Fixtures.score;
+import static io.leadscore.routing.support.Fixtures.send;
+import static io.leadscore.routing.support.Fixtures.tick;
+import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItems;
+import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.startsWith;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.inject.Inject;
+
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+
+import io.leadscore.contracts.LeadEvent;
+import io.leadscore.contracts.LeadStageChanged;
+import io.leadscore.contracts.MessageKeys;
+import io.leadscore.contracts.Topics;
+import io.leadscore.routing.RoutingTestInfra;
+import io.leadscore.routing.support.Fixtures;
+import io.leadscore.routing.support.Published;
+import io.leadscore.routing.support.TestClock;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+
+/** Sales feedback moves stages and goes into the lead's event log through Kafka like every other fact. */
+@QuarkusTest
+@WithTestResource(RoutingTestInfra.class)
+class FeedbackTest {
+
+    @Inject
+    TestClock clock;
+
+    @Inject
+    Timers timers;
+
+    static void toMql(String tenant, String lead) {
+        send(score(tenant, lead, "engagement", 45, "warm", tick(), Map.of()));
+        Published.awaitStageChange(MessageKeys.leadKey(tenant, lead), c -> "mql".equals(c.toStage()));
+    }
+
+    /** Waits until the read model has applied an engagement score. */
+    static void awaitScore(String tenant, String lead, float engagement) {
+        Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> Float.valueOf(engagement)
+                .equals(reader(tenant).get("/v1/leads/{id}/stage", lead).then().extract()
+                        .path("scores.find { it.modelId == 'engagement' }.score")));
+    }
+
+    @Test
+    void rejectionGoesBackToNurtureWithACoolDownAndIsAppendedToTheEventLog() {
+        String tenant = Fixtures.tenant("reject");
+        admin(tenant).body("{\"name\": \"S\", \"default\": true}").put("/v1/teams/s").then().statusCode(201);
+        admin(tenant).body("{\"name\": \"R\", \"team\": \"s\", \"capacity\": 5}").put("/v1/reps/r1").then()
+                .statusCode(201);
+        String key = MessageKeys.leadKey(tenant, "l1");
+        toMql(tenant, "l1");
+
+        Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MICROS);
+        reader(tenant).body("{\"outcome\": \"rejected\", \"reason\": \"no budget this year\"}")
+                .post("/v1/leads/l1/feedback").then().statusCode(200)
+                .body("stage", equalTo("nurture"))
+                .body("transitionIds", hasSize(2))
+                .body("eventId", startsWith("feedback-"));
+
+        reader(tenant).get("/v1/leads/l1/stage").then()
+                .body("stage", equalTo("nurture"))
+                .body("ownerRepId", equalTo(null))
+                .body("history.toStage", contains("mql", "rejected", "nurture"))
+                .body("history[1].ruleId", equalTo("feedback"))
+                .body("history[1].reason", containsString("no budget this year"))
+                .body("history[1].ownerRepId", equalTo("r1"));
+        String cooldown = reader(tenant).get("/v1/leads/l1/stage").then().extract().path("cooldownUntil");
+        assertTrue(Duration.between(now, Instant.parse(cooldown)).compareTo(Duration.ofDays(30)) >= 0);
+
+        List<LeadStageChanged> changes = Published.awaitStageChange(key, c -> "nurture".equals(c.toStage()));
+        assertEquals(List.of("mql", "rejected", "nurture"), changes.stream().map(LeadStageChanged::toStage).toList());
+        assertEquals(1, Published.queue(Topics.LEADS_NURTURE, key).size(), "the nurture queue gets it back");
+
+        LeadEvent outcome = Published.await(Topics.LEAD_EVENTS, key, 1).stream()
+                .map(r -> Published.read(r.value(), LeadEvent.class)).findFirst().orElseThrow();
+        assertEquals("sales_outcome", outcome.type());
+        assertEquals(tenant, outcome.tenant());
+        assertEquals("l1", outcome.leadId());
+        assertTrue(outcome.eventId().startsWith("feedback-"));
+        assertEquals(Map.of("outcome", "rejected", "reason", "no budget this year", "repId", "r1"),
+                outcome.properties());
+        assertEquals(LeadEvent.CURRENT_SCHEMA_VERSION, outcome.schemaVersion());
+
+        // During the cool-down a hot score does not re-qualify the lead.
+        send(score(tenant, "l1", "engagement", 80, "hot", tick(), Map.of()));
+        awaitScore(tenant, "l1", 80f);
+        reader(tenant).get("/v1/leads/l1/stage").then().body("stage", equalTo("nurture")).body("history", hasSize(3));
+
+        // Once it is over, the next timer run re-qualifies it.
+        clock.advance(Duration.ofDays(30).plusMinutes(1));
+        timers.runDue().await().indefinitely();
+        Published.awaitStageChange(key, c -> "mql".equals(c.toStage()) && "nurture".equals(c.fromStage()));
+        reader(tenant).get("/v1/leads/l1/stage").then().body("stage", equalTo("mql"))
+                .body("history[3].ruleId", equalTo("mql-hot"));
+    }
+
+    @Test
+    void convertedIsFinalAndFeedbackOnItConflicts() {
+        String tenant = Fixtures.tenant("convert");
+        toMql(tenant, "l1");
+        admin(tenant).body("{\"outcome\": \"converted\", \"reason\": \"signed\"}").post("/v1/leads/l1/feedback").then()
+                .statusCode(200).body("stage", equalTo("converted"));
+        send(score(tenant, "l1", "engagement", 10, "cold", tick(), Map.of()));
+        awaitScore(tenant, "l1", 10f);
+        reader(tenant).get("/v1/leads/l1/stage").then().body("stage", equalTo("converted"));
+        reader(tenant).body("{\"outcome\": \"lost\"}").post("/v1/leads/l1/feedback").then().statusCode(409)
+                .body("errors[0].message", containsString("final"));
+        LeadEvent converted = Published.await(Topics.LEAD_EVENTS, MessageKeys.leadKey(tenant, "l1"), 1).stream()
+                .map(r -> Published.read(r.value(), LeadEvent.class)).findFirst().orElseThrow();
+        assertEquals("converted", converted.properties().get("outcome"));
+        assertNull(converted.properties().get("repId"), "the lead had no owner and no rep was named");
+    }
+
+    @Test
+    void acceptingAnUnownedLeadNamesItsOwner() {
+        String tenant = Fixtures.tenant("accept");
+        admin(tenant).body("{\"name\": \"S\"}").put("/v1/teams/s").then().statusCode(201);
+        admin(tenant).body("{\"name\": \"R\", \"team\": \"s\", \"capacity\": 0}").put("/v1/reps/r9").then()
+                .statusCode(201);
+        toMql(tenant, "l1");
+        reader(tenant).get("/v1/leads/l1/stage").then().body("waiting", equalTo(true));
+        reader(tenant).body("{\"outcome\": \"accepted\", \"repId\": \"r9\"}").post("/v1/leads/l1/feedback").then()
+                .statusCode(200).body("stage", equalTo("accepted")).body("ownerRepId", equalTo("r9"));
+        reader(tenant).body("{\"outcome\": \"accepted\"}").post("/v1/leads/l1/feedback").then().statusCode(409)
+                .body("errors[0].message", containsString("already accepted"));
+    }
+
+    @Test
+    void badFeedbackIsRejectedPreciselyAndChangesNothing() {
+        String tenant = Fixtures.tenant("badfb");
+        toMql(tenant, "l1");
+        reader(tenant).body("{\"outcome\": \"won\", \"mood\": \"happy\", \"reason\": 5}").post("/v1/leads/l1/feedback")
+                .then().statusCode(400).body("errors.field", hasItems("outcome", "mood", "reason"));
+        reader(tenant).body("{\"outcome\": \"accepted\", \"repId\": \"ghost\"}").post("/v1/leads/l1/feedback").then()
+                .statusCode(400).body("errors[0].field", equalTo("repId"));
+        reader(tenant).body("[]").post("/v1/leads/l1/feedback").then().statusCode(400);
+        reader(tenant).body("{\"outcome\": \"accepted\"}").post("/v1/leads/nobody/feedback").then().statusCode(404);
+        as(tenant, "ingest").body("{\"outcome\": \"accepted\"}").post("/v1/leads/l1/feedback").then().statusCode(403);
+        io.restassured.RestAssured.given().contentType("application/json").body("{\"outcome\": \"accepted\"}")
+                .post("/v1/leads/l1/feedback").then().statusCode(401);
+        reader(tenant).get("/v1/leads/l1/stage").then().body("stage", equalTo("mql")).body("history", hasSize(1));
+        assertEquals(List.of(), Published.on(Topics.LEAD_EVENTS, MessageKeys.leadKey(tenant, "l1")));
+    }
+}

@@ -1,0 +1,98 @@
+package io.leadscore.routing.support;
+
+import static io.restassured.RestAssured.given;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+import io.leadscore.contracts.ContractsJson;
+import io.leadscore.contracts.MessageHeaders;
+import io.leadscore.contracts.ScoreChanged;
+import io.leadscore.contracts.Topics;
+import io.leadscore.testing.KafkaBroker;
+import io.leadscore.testing.Tokens;
+import io.restassured.http.ContentType;
+import io.restassured.specification.RequestSpecification;
+
+/** Test data: unique tenants, score changes on the real broker, authenticated requests. */
+public final class Fixtures {
+
+    private static KafkaProducer<String, String> producer;
+    private static final AtomicLong SEQUENCE = new AtomicLong();
+    /** computedAt values for score changes: strictly increasing, microsecond precision. */
+    private static final Instant EPOCH = Instant.parse("2026-01-01T00:00:00Z");
+
+    private Fixtures() {
+    }
+
+    public static String tenant(String prefix) {
+        return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    public static String lead() {
+        return "lead-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    /** A fresh, later computedAt. */
+    public static Instant tick() {
+        return EPOCH.plusMillis(SEQUENCE.incrementAndGet());
+    }
+
+    public static String traceparent() {
+        String trace = UUID.randomUUID().toString().replace("-", "");
+        return "00-" + trace + "-" + trace.substring(0, 16) + "-01";
+    }
+
+    public static ScoreChanged score(String tenant, String leadId, String model, double score, String band,
+            Instant computedAt, Map<String, Object> attributes) {
+        return new ScoreChanged(ScoreChanged.CURRENT_SCHEMA_VERSION, tenant, leadId, model, 1, null, score, null, band,
+                ScoreChanged.Cause.event("e-" + UUID.randomUUID()), computedAt,
+                List.of(new ScoreChanged.RuleContribution("r", 1, score)), attributes, computedAt);
+    }
+
+    public static void send(ScoreChanged change, String traceparent) {
+        try {
+            sendRaw(change.key(), ContractsJson.mapper().writeValueAsString(change), traceparent);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static void send(ScoreChanged change) {
+        send(change, traceparent());
+    }
+
+    public static synchronized void sendRaw(String key, String value, String traceparent) {
+        if (producer == null) {
+            producer = KafkaBroker.producer();
+        }
+        var record = new ProducerRecord<>(Topics.SCORE_CHANGES, key, value);
+        if (traceparent != null) {
+            record.headers().add(MessageHeaders.TRACEPARENT, traceparent.getBytes(StandardCharsets.UTF_8));
+        }
+        try {
+            producer.send(record).get();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static RequestSpecification as(String tenant, String... roles) {
+        return given().auth().oauth2(Tokens.token(tenant, roles)).contentType(ContentType.JSON);
+    }
+
+    public static RequestSpecification admin(String tenant) {
+        return as(tenant, "admin");
+    }
+
+    public static RequestSpecification reader(String tenant) {
+        return as(tenant, "read");
+    }
+}
