@@ -69,6 +69,12 @@ public final class DemoMain {
         step("Installing the routing policy, teams and reps, and the reps' contacts");
         put(ROUTING + "/v1/routing/policy", read("routing-policy.json"), 200, 201);
         JsonNode setupJson = JSON.readTree(read("teams-and-reps.json"));
+        // Reps name their team and teams name their manager: teams first without managers, then reps, then managers.
+        for (JsonNode team : setupJson.get("teams")) {
+            ObjectNode withoutManager = ((ObjectNode) team.get("team")).deepCopy();
+            withoutManager.remove("managerRepId");
+            put(ROUTING + "/v1/teams/" + team.get("id").asText(), withoutManager.toString(), 200, 201);
+        }
         for (JsonNode rep : setupJson.get("reps")) {
             put(ROUTING + "/v1/reps/" + rep.get("id").asText(), rep.get("rep").toString(), 200, 201);
         }
@@ -189,6 +195,20 @@ public final class DemoMain {
             return;
         }
         System.out.println(indent(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(first)));
+        Path mailDir = Path.of(env("MAIL_DIR", ".local/mail"));
+        if (Files.isDirectory(mailDir)) {
+            try (var files = Files.list(mailDir)) {
+                var newest = files.filter(f -> f.toString().endsWith(".eml")).max(java.util.Comparator.naturalOrder());
+                if (newest.isPresent()) {
+                    System.out.println("\n  The e-mail as the SMTP server received it (" + newest.get() + "):\n");
+                    List<String> lines = Files.readAllLines(newest.get(), StandardCharsets.UTF_8);
+                    lines.stream().limit(80).forEach(line -> System.out.println("  | " + line));
+                    if (lines.size() > 80) {
+                        System.out.println("  | … (" + (lines.size() - 80) + " more lines)");
+                    }
+                }
+            }
+        }
     }
 
     void printExplanation(String leadId) throws Exception {
