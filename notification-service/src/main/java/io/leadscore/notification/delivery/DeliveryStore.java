@@ -1,0 +1,278 @@
+package io.leadscore.notification.delivery;
+
+import java.io.IOException;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+
+import io.leadscore.contracts.ContractsJson;
+import io.leadscore.notification.domain.Alert;
+import io.leadscore.notification.domain.AttemptDecision;
+import io.leadscore.notification.domain.Channel;
+import io.leadscore.notification.domain.SendResult;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.mutiny.pgclient.PgPool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.SqlClient;
+import io.vertx.mutiny.sqlclient.Tuple;
+
+/** The {@code alert}, {@code delivery} and {@code delivery_attempt} tables. */
+@ApplicationScoped
+public class DeliveryStore {
+
+    private final PgPool pool;
+
+    public DeliveryStore(PgPool pool) {
+        this.pool = pool;
+    }
+
+    /** A stored alert: its row id, the alert itself. */
+    public record InsertedAlert(long id, Alert alert) {
+    }
+
+    /**
+     * Inserts the alerts; those already recorded (a redelivered message) are skipped and not returned, so nothing
+     * downstream of them happens again.
+     */
+    public Uni<List<InsertedAlert>> insertAlerts(SqlClient client, List<Alert> alerts, Instant now) {
+        if (alerts.isEmpty()) {
+            return Uni.createFrom().item(List.of());
+        }
+        List<Tuple> tuples = new ArrayList<>();
+        for (Alert a : alerts) {
+            tuples.add(Tuple.tuple().addString(a.tenant()).addString(a.sourceId()).addString(a.repId())
+                    .addString(a.leadId()).addString(a.kind().wire()).addValue(new JsonObject(json(a)))
+                    .addValue(utc(now)).addValue(a.sourceReceivedAt() == null ? null : utc(a.sourceReceivedAt())));
+        }
+        return client.preparedQuery("INSERT INTO alert (tenant, source_id, rep_id, lead_id, kind, body, created_at, "
+                + "source_received_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) "
+                + "ON CONFLICT (tenant, source_id, rep_id) DO NOTHING RETURNING id")
+                .executeBatch(tuples)
+                .map(first -> {
+                    List<InsertedAlert> inserted = new ArrayList<>();
+                    RowSet<Row> rows = first;
+                    for (Alert a : alerts) {
+                        if (rows.size() > 0) {
+                            inserted.add(new InsertedAlert(rows.iterator().next().getLong("id"), a));
+                        }
+                        rows = rows.next();
+                    }
+                    return inserted;
+                });
+    }
+
+    /** Inserts deliveries (the unique idempotency key skips any that exist); returns the ids to send right away. */
+    public Uni<List<Long>> insertDeliveries(SqlClient client, List<NewDelivery> deliveries, Instant now) {
+        if (deliveries.isEmpty()) {
+            return Uni.createFrom().item(List.of());
+        }
+        List<Tuple> tuples = new ArrayList<>();
+        for (NewDelivery d : deliveries) {
+            Alert a = d.alert();
+            tuples.add(Tuple.tuple().addString(a.tenant()).addString(a.idempotencyKey(d.channel()))
+                    .addLong(d.alertId()).addString(a.leadId()).addString(a.repId()).addString(a.kind().wire())
+                    .addString(d.channel().wire()).addString(d.reason()).addValue(utc(d.nextAttemptAt()))
+                    .addValue(d.lockedUntil() == null ? null : utc(d.lockedUntil())).addValue(utc(now)));
+        }
+        return client.preparedQuery("INSERT INTO delivery (tenant, idempotency_key, alert_id, lead_id, rep_id, kind, "
+                + "channel, status, reason, next_attempt_at, locked_until, created_at, updated_at) "
+                + "VALUES ($1, $2, $3, $4, $5, $6, $7, 'pending', $8, $9, $10, $11, $11) "
+                + "ON CONFLICT (tenant, idempotency_key) DO NOTHING RETURNING id, locked_until IS NOT NULL AS now")
+                .executeBatch(tuples)
+                .map(first -> {
+                    List<Long> sendNow = new ArrayList<>();
+                    for (RowSet<Row> rows = first; rows != null; rows = rows.next()) {
+                        for (Row r : rows) {
+                            if (r.getBoolean("now")) {
+                                sendNow.add(r.getLong("id"));
+                            }
+                        }
+                    }
+                    return sendNow;
+                });
+    }
+
+    /**
+     * Leases due pending deliveries whose lease is free (never taken, or run out because a replica died mid-send),
+     * taking at most {@code perTenant} of any one tenant and interleaving tenants, so one tenant's backlog cannot
+     * crowd out the others. {@code FOR UPDATE SKIP LOCKED} lets replicas claim side by side without taking the same row.
+     */
+    public Uni<List<Long>> claimDue(Instant now, Instant leaseUntil, int batch, int perTenant) {
+        return pool.preparedQuery("WITH due AS (SELECT id, tenant, next_attempt_at FROM delivery "
+                + "WHERE status = 'pending' AND next_attempt_at <= $1 AND (locked_until IS NULL OR locked_until < $1) "
+                + "ORDER BY next_attempt_at LIMIT $3 * 4 FOR UPDATE SKIP LOCKED), "
+                + "ranked AS (SELECT id, next_attempt_at, row_number() OVER (PARTITION BY tenant "
+                + "ORDER BY next_attempt_at) AS rn FROM due), "
+                + "picked AS (SELECT id FROM ranked WHERE rn <= $4 ORDER BY rn, next_attempt_at LIMIT $3) "
+                + "UPDATE delivery d SET locked_until = $2, updated_at = $1 FROM picked WHERE d.id = picked.id "
+                + "RETURNING d.id")
+                .execute(Tuple.of(utc(now), utc(leaseUntil), batch, perTenant))
+                .map(rows -> {
+                    List<Long> ids = new ArrayList<>();
+                    rows.forEach(r -> ids.add(r.getLong("id")));
+                    return ids;
+                });
+    }
+
+    /** Leases one delivery if it is due and free; empty when another replica (or the worker) already took it. */
+    public Uni<List<Long>> claimOne(long id, Instant now, Instant leaseUntil) {
+        return pool.preparedQuery("UPDATE delivery SET locked_until = $3, updated_at = $2 WHERE id = $1 "
+                + "AND status = 'pending' AND next_attempt_at <= $2 AND (locked_until IS NULL OR locked_until < $2) "
+                + "RETURNING id")
+                .execute(Tuple.of(id, utc(now), utc(leaseUntil)))
+                .map(rows -> rows.size() == 0 ? List.<Long>of() : List.of(id));
+    }
+
+    public Uni<List<ClaimedDelivery>> load(List<Long> ids) {
+        return pool.preparedQuery("SELECT d.*, a.body FROM delivery d JOIN alert a ON a.id = d.alert_id "
+                + "WHERE d.id = ANY($1) AND d.status = 'pending' ORDER BY d.id")
+                .execute(Tuple.of(ids.toArray(Long[]::new)))
+                .map(rows -> {
+                    List<ClaimedDelivery> result = new ArrayList<>();
+                    for (Row r : rows) {
+                        result.add(new ClaimedDelivery(r.getLong("id"), r.getString("tenant"),
+                                r.getString("idempotency_key"), r.getLong("alert_id"), r.getString("rep_id"),
+                                Channel.parse(r.getString("channel")), r.getInteger("attempts"),
+                                r.getBoolean("quota_counted"), r.getOffsetDateTime("created_at").toInstant(),
+                                alert(r.getJsonObject("body"))));
+                    }
+                    return result;
+                });
+    }
+
+    /** Gives the lease back without an attempt: sent later (quiet hours, a busy tenant, an open breaker). */
+    public Uni<Void> reschedule(long id, Instant at, String reason, Instant now) {
+        return pool.preparedQuery("UPDATE delivery SET next_attempt_at = $2, locked_until = NULL, "
+                + "reason = COALESCE($3, reason), updated_at = $4 WHERE id = $1 AND status = 'pending'")
+                .execute(Tuple.of(id, utc(at), reason, utc(now))).replaceWithVoid();
+    }
+
+    /** Ends a delivery without calling any provider (the rep removed the channel, the quota is used up). */
+    public Uni<Void> fail(long id, String reason, Instant now) {
+        return pool.preparedQuery("UPDATE delivery SET status = 'failed', reason = $2, locked_until = NULL, "
+                + "updated_at = $3 WHERE id = $1 AND status = 'pending'")
+                .execute(Tuple.of(id, reason, utc(now))).replaceWithVoid();
+    }
+
+    /** Records one provider call and what follows from it, atomically. */
+    public Uni<Void> record(long id, AttemptDecision decision, SendResult result, Instant at, long durationMs) {
+        return pool.withTransaction(conn -> conn.preparedQuery("INSERT INTO delivery_attempt (delivery_id, attempt, "
+                + "at, outcome, response, duration_ms) VALUES ($1, $2, $3, $4, $5, $6)")
+                .execute(Tuple.of(id, decision.attempt(), utc(at), decision.outcome(), result.response(),
+                        (int) Math.min(Integer.MAX_VALUE, durationMs)))
+                .chain(() -> conn.preparedQuery("UPDATE delivery SET attempts = $2, status = $3, reason = $4, "
+                        + "next_attempt_at = COALESCE($5, next_attempt_at), locked_until = NULL, updated_at = $6, "
+                        + "delivered_at = $7 WHERE id = $1")
+                        .execute(Tuple.tuple().addLong(id).addInteger(decision.attempt())
+                                .addString(decision.status().wire()).addString(decision.reason())
+                                .addValue(decision.nextAttemptAt() == null ? null : utc(decision.nextAttemptAt()))
+                                .addValue(utc(at))
+                                .addValue(decision.status().wire().equals("delivered") ? utc(at) : null))))
+                .replaceWithVoid();
+    }
+
+    /**
+     * Counts a delivery against its tenant's daily quota (once per delivery, whatever the retries). False when the
+     * quota is used up.
+     */
+    public Uni<Boolean> countQuota(long id, String tenant, Channel channel, LocalDate day, int cap) {
+        if (cap <= 0) {
+            return Uni.createFrom().item(false);
+        }
+        return pool.withTransaction(conn -> conn.preparedQuery("INSERT INTO quota_usage (tenant, channel, day, used) "
+                + "VALUES ($1, $2, $3, 1) ON CONFLICT (tenant, channel, day) DO UPDATE SET used = quota_usage.used + 1 "
+                + "WHERE quota_usage.used < $4 RETURNING used")
+                .execute(Tuple.of(tenant, channel.wire(), day, cap))
+                .chain(rows -> rows.size() == 0
+                        ? Uni.createFrom().item(false)
+                        : conn.preparedQuery("UPDATE delivery SET quota_counted = true WHERE id = $1")
+                                .execute(Tuple.of(id)).map(ignored -> true)));
+    }
+
+    /** The delivery log, newest first, each entry with every attempt. */
+    public Uni<List<Map<String, Object>>> log(String tenant, String leadId, String repId, String status, int limit) {
+        return pool.preparedQuery("SELECT d.*, COALESCE((SELECT json_agg(json_build_object('attempt', a.attempt, "
+                + "'at', a.at, 'outcome', a.outcome, 'response', a.response, 'durationMs', a.duration_ms) "
+                + "ORDER BY a.attempt) FROM delivery_attempt a WHERE a.delivery_id = d.id), '[]'::json) AS attempt_list "
+                + "FROM delivery d WHERE d.tenant = $1 AND ($2::text IS NULL OR d.lead_id = $2) "
+                + "AND ($3::text IS NULL OR d.rep_id = $3) AND ($4::text IS NULL OR d.status = $4) "
+                + "ORDER BY d.id DESC LIMIT $5")
+                .execute(Tuple.of(tenant, leadId, repId, status, limit))
+                .map(rows -> {
+                    List<Map<String, Object>> entries = new ArrayList<>();
+                    for (Row r : rows) {
+                        Map<String, Object> e = new LinkedHashMap<>();
+                        e.put("id", r.getLong("id"));
+                        e.put("idempotencyKey", r.getString("idempotency_key"));
+                        e.put("leadId", r.getString("lead_id"));
+                        e.put("repId", r.getString("rep_id"));
+                        e.put("kind", r.getString("kind"));
+                        e.put("channel", r.getString("channel"));
+                        e.put("status", r.getString("status"));
+                        e.put("reason", r.getString("reason"));
+                        e.put("createdAt", instant(r.getOffsetDateTime("created_at")));
+                        e.put("deliveredAt", instant(r.getOffsetDateTime("delivered_at")));
+                        e.put("nextAttemptAt", "pending".equals(r.getString("status"))
+                                ? instant(r.getOffsetDateTime("next_attempt_at"))
+                                : null);
+                        List<Map<String, Object>> attempts = new ArrayList<>();
+                        Object raw = r.getValue("attempt_list");
+                        JsonArray list = raw instanceof JsonArray array ? array : new JsonArray(String.valueOf(raw));
+                        for (Object o : list) {
+                            JsonObject a = (JsonObject) o;
+                            Map<String, Object> attempt = new LinkedHashMap<>();
+                            attempt.put("attempt", a.getInteger("attempt"));
+                            attempt.put("at", OffsetDateTime.parse(a.getString("at")).toInstant());
+                            attempt.put("outcome", a.getString("outcome"));
+                            attempt.put("response", a.getString("response"));
+                            attempt.put("durationMs", a.getInteger("durationMs"));
+                            attempts.add(attempt);
+                        }
+                        e.put("attempts", attempts);
+                        entries.add(e);
+                    }
+                    return entries;
+                });
+    }
+
+    public Uni<Alert> findAlert(long id) {
+        return pool.preparedQuery("SELECT body FROM alert WHERE id = $1").execute(Tuple.of(id))
+                .map(rows -> rows.size() == 0 ? null : alert(rows.iterator().next().getJsonObject("body")));
+    }
+
+    static String json(Alert a) {
+        try {
+            return ContractsJson.mapper().writeValueAsString(a);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static Alert alert(JsonObject body) {
+        try {
+            return ContractsJson.mapper().readValue(body.encode(), Alert.class);
+        } catch (IOException e) {
+            throw new IllegalStateException("Unreadable stored alert", e);
+        }
+    }
+
+    static OffsetDateTime utc(Instant instant) {
+        return instant.atOffset(ZoneOffset.UTC);
+    }
+
+    private static Instant instant(OffsetDateTime t) {
+        return t == null ? null : t.toInstant();
+    }
+}

@@ -1,0 +1,96 @@
+package io.leadscore.notification;
+
+import static io.restassured.RestAssured.given;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+import io.leadscore.contracts.ContractsJson;
+import io.leadscore.contracts.LeadEscalated;
+import io.leadscore.contracts.LeadStageChanged;
+import io.leadscore.contracts.MessageKeys;
+import io.leadscore.testing.KafkaBroker;
+import io.leadscore.testing.Tokens;
+import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
+
+/** Routing messages as routing publishes them, contacts, and reading the delivery log. */
+public final class NotificationFixtures {
+
+    private NotificationFixtures() {
+    }
+
+    public static String newTenant() {
+        return "t" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    public static String admin(String tenant) {
+        return Tokens.token(tenant, "admin");
+    }
+
+    public static JsonPath putContact(String tenant, String repId, String json) {
+        return given().auth().oauth2(admin(tenant)).contentType(ContentType.JSON).body(json)
+                .when().put("/v1/reps/" + repId + "/contact").then().statusCode(200).extract().jsonPath();
+    }
+
+    public static LeadStageChanged stageChanged(String tenant, String leadId, String transitionId, String from,
+            String to, String ruleId, String owner, boolean alert) {
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        return new LeadStageChanged(LeadStageChanged.CURRENT_SCHEMA_VERSION, tenant, leadId, transitionId, from, to,
+                ruleId, 1, List.of(new LeadStageChanged.ModelScore("engagement", 1, 87, "hot"),
+                        new LeadStageChanged.ModelScore("fit", 2, 55.5, "warm")),
+                owner, "team-a", "score crossed the " + to + " threshold", now.plusSeconds(3600), alert, now,
+                Map.of("firstName", "Ana", "lastName", "Silva", "jobTitle", "VP Marketing", "company", "Acme"),
+                now.minusMillis(20));
+    }
+
+    public static LeadEscalated escalated(String tenant, String leadId, String escalationId, String manager) {
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        return new LeadEscalated(LeadEscalated.CURRENT_SCHEMA_VERSION, tenant, leadId, escalationId, "sql", "rep-slow",
+                "team-a", manager, "rep-next", now.minusSeconds(1), now);
+    }
+
+    public static void produce(String topic, Object message) {
+        String tenant;
+        String lead;
+        if (message instanceof LeadStageChanged m) {
+            tenant = m.tenant();
+            lead = m.leadId();
+        } else {
+            LeadEscalated m = (LeadEscalated) message;
+            tenant = m.tenant();
+            lead = m.leadId();
+        }
+        try {
+            produceRaw(topic, MessageKeys.leadKey(tenant, lead), ContractsJson.mapper().writeValueAsString(message));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static void produceRaw(String topic, String key, String value) {
+        try (var producer = KafkaBroker.producer()) {
+            producer.send(new ProducerRecord<>(topic, key, value)).get();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static JsonPath deliveries(String tenant, String query) {
+        return given().auth().oauth2(Tokens.token(tenant, "read")).when().get("/v1/notifications" + query)
+                .then().statusCode(200).extract().jsonPath();
+    }
+
+    /** The deliveries of one lead, oldest first. */
+    public static List<Map<String, Object>> deliveriesOf(String tenant, String leadId) {
+        List<Map<String, Object>> list = new java.util.ArrayList<>(
+                deliveries(tenant, "?leadId=" + leadId).getList("deliveries"));
+        java.util.Collections.reverse(list);
+        return list;
+    }
+}

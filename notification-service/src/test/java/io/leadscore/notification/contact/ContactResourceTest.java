@@ -1,0 +1,119 @@
+package io.leadscore.notification.contact;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.containsInAnyOrder;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.notNullValue;
+import static org.hamcrest.Matchers.nullValue;
+import static org.hamcrest.Matchers.startsWith;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+
+import org.junit.jupiter.api.Test;
+
+import io.leadscore.notification.NotificationFixtures;
+import io.leadscore.notification.NotificationTestInfra;
+import io.leadscore.testing.Tokens;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
+
+@QuarkusTest
+@WithTestResource(NotificationTestInfra.class)
+class ContactResourceTest {
+
+    static final String CONTACT = """
+            {"email": "ana@example.com", "phone": "+4915112345678",
+             "chatWebhookUrl": "http://127.0.0.1:9/slack", "webhookUrl": "http://localhost:9/hook",
+             "channels": {"sql": ["email", "sms", "chat", "webhook"], "mql": ["email"]},
+             "timeZone": "Europe/Berlin", "quietHours": {"from": "20:00", "to": "07:00"}, "urgent": ["sql"]}
+            """;
+
+    @Test
+    void aContactIsStoredAndTheGeneratedSecretShownOnlyOnce() {
+        String tenant = NotificationFixtures.newTenant();
+        JsonPath put = NotificationFixtures.putContact(tenant, "rep-1", CONTACT);
+        String secret = put.getString("webhookSecret");
+        assertNotEquals(null, secret);
+        assertEquals(0, secret.indexOf("whsec_"));
+        given().auth().oauth2(Tokens.token(tenant, "read")).when().get("/v1/reps/rep-1/contact").then()
+                .statusCode(200)
+                .body("email", equalTo("ana@example.com"))
+                .body("channels.sql", containsInAnyOrder("email", "sms", "chat", "webhook"))
+                .body("quietHours.from", equalTo("20:00"))
+                .body("urgent", contains("sql"))
+                .body("webhookSecretSet", equalTo(true))
+                .body("webhookSecret", nullValue())
+                .body(not(org.hamcrest.Matchers.containsString(secret.substring(6))));
+        // Saving again without a secret keeps it (not rotated, not shown).
+        JsonPath again = NotificationFixtures.putContact(tenant, "rep-1", CONTACT);
+        assertEquals(null, again.getString("webhookSecret"));
+        assertEquals(null, again.getString("previousWebhookSecretValidUntil"));
+    }
+
+    @Test
+    void aNewSecretRotatesWithAGracePeriod() {
+        String tenant = NotificationFixtures.newTenant();
+        NotificationFixtures.putContact(tenant, "rep-1", CONTACT);
+        JsonPath rotated = NotificationFixtures.putContact(tenant, "rep-1", CONTACT.replace("\"channels\"",
+                "\"webhookSecret\": \"whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw\", \"channels\""));
+        assertEquals(null, rotated.getString("webhookSecret"), "a secret the caller chose is not echoed");
+        assertNotEquals(null, rotated.getString("previousWebhookSecretValidUntil"));
+    }
+
+    @Test
+    void badInputGetsPreciseErrorsAndStoresNothing() {
+        String tenant = NotificationFixtures.newTenant();
+        given().auth().oauth2(NotificationFixtures.admin(tenant)).contentType(ContentType.JSON).body("""
+                {"email": "ana@", "webhookUrl": "http://10.0.0.7/hook", "timeZone": "Europe/Nowhere",
+                 "channels": {"sql": ["pigeon"]}}
+                """).when().put("/v1/reps/rep-1/contact").then().statusCode(400)
+                .body("errors.field", containsInAnyOrder("email", "webhookUrl", "timeZone", "channels.sql[0]"))
+                .body("errors.find { it.field == 'webhookUrl' }.message",
+                        equalTo("must not target a private address (10.0.0.7)"))
+                .body("errors.find { it.field == 'channels.sql[0]' }.message", startsWith("unknown channel 'pigeon'"));
+        // Plain http to a public host is refused even where loopback is allowed.
+        given().auth().oauth2(NotificationFixtures.admin(tenant)).contentType(ContentType.JSON)
+                .body("{\"chatWebhookUrl\": \"http://93.184.216.34/x\"}")
+                .when().put("/v1/reps/rep-1/contact").then().statusCode(400)
+                .body("errors[0].field", equalTo("chatWebhookUrl")).body("errors[0].message", equalTo("must use https"));
+        given().auth().oauth2(NotificationFixtures.admin(tenant)).contentType(ContentType.JSON).body("{}")
+                .when().put("/v1/reps/bad rep!/contact").then().statusCode(400).body("errors[0].field", equalTo("repId"));
+        given().auth().oauth2(Tokens.token(tenant, "read")).when().get("/v1/reps/rep-1/contact").then()
+                .statusCode(404);
+    }
+
+    @Test
+    void onlyAdminsWriteAndTenantsNeverSeeEachOther() {
+        String tenant = NotificationFixtures.newTenant();
+        given().auth().oauth2(Tokens.token(tenant, "read")).contentType(ContentType.JSON).body(CONTACT)
+                .when().put("/v1/reps/rep-1/contact").then().statusCode(403);
+        given().contentType(ContentType.JSON).body(CONTACT).when().put("/v1/reps/rep-1/contact").then()
+                .statusCode(401);
+        NotificationFixtures.putContact(tenant, "rep-1", CONTACT);
+        String other = NotificationFixtures.newTenant();
+        given().auth().oauth2(Tokens.token(other, "read")).when().get("/v1/reps/rep-1/contact").then()
+                .statusCode(404);
+        given().auth().oauth2(Tokens.token(tenant, "ingest")).when().get("/v1/reps/rep-1/contact").then()
+                .statusCode(403);
+    }
+
+    @Test
+    void tenantSettingsChooseAlertKinds() {
+        String tenant = NotificationFixtures.newTenant();
+        given().auth().oauth2(Tokens.token(tenant, "read")).when().get("/v1/notification-settings").then()
+                .statusCode(200).body("alertKinds", hasItem("reassignment"));
+        given().auth().oauth2(NotificationFixtures.admin(tenant)).contentType(ContentType.JSON)
+                .body("{\"alertKinds\": [\"sql\", \"escalation\"]}").when().put("/v1/notification-settings").then()
+                .statusCode(200).body("alertKinds", contains("sql", "escalation"));
+        given().auth().oauth2(NotificationFixtures.admin(tenant)).contentType(ContentType.JSON)
+                .body("{\"alertKinds\": [\"sql\", \"hot\"]}").when().put("/v1/notification-settings").then()
+                .statusCode(400).body("errors[0].field", equalTo("alertKinds[1]"));
+        given().auth().oauth2(Tokens.token(tenant, "read")).when().get("/v1/notification-settings").then()
+                .body("alertKinds", contains("sql", "escalation")).body("alertKinds", notNullValue());
+    }
+}

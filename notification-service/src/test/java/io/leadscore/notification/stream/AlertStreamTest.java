@@ -1,0 +1,125 @@
+package io.leadscore.notification.stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.leadscore.contracts.ContractsJson;
+import io.leadscore.contracts.Topics;
+import io.leadscore.notification.NotificationFixtures;
+import io.leadscore.notification.NotificationTestInfra;
+import io.leadscore.testing.Tokens;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+
+/** A real HTTP client reads the Server-Sent Events stream while a routing message is produced. */
+@QuarkusTest
+@WithTestResource(NotificationTestInfra.class)
+class AlertStreamTest {
+
+    @TestHTTPResource("/")
+    URL base;
+
+    /** An open stream: its lines, as they arrive. */
+    record OpenStream(HttpResponse<java.util.stream.Stream<String>> response, BlockingQueue<String> lines) {
+        /** The next event of this name: its id and data lines, or null when none comes in time. */
+        String[] next(String event, Duration within) throws InterruptedException {
+            long deadline = System.nanoTime() + within.toNanos();
+            String id = null;
+            String name = null;
+            while (System.nanoTime() < deadline) {
+                String line = lines.poll(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                if (line == null) {
+                    return null;
+                }
+                if (line.startsWith("event:")) {
+                    name = line.substring(6).trim();
+                } else if (line.startsWith("id:")) {
+                    id = line.substring(3).trim();
+                } else if (line.startsWith("data:") && event.equals(name)) {
+                    return new String[]{id, line.substring(5).trim()};
+                } else if (line.isEmpty()) {
+                    name = null;
+                    id = null;
+                }
+            }
+            return null;
+        }
+    }
+
+    OpenStream open(String tenant, String repId) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(base.toString() + "v1/reps/" + repId
+                + "/alerts/stream")).header("Authorization", Tokens.bearer(Tokens.token(tenant, "read")))
+                .header("Accept", "text/event-stream").build();
+        HttpResponse<java.util.stream.Stream<String>> response = HttpClient.newHttpClient().sendAsync(request,
+                HttpResponse.BodyHandlers.ofLines()).get(10, TimeUnit.SECONDS);
+        BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+        Thread reader = new Thread(() -> {
+            try (java.util.stream.Stream<String> body = response.body()) {
+                body.forEach(lines::add);
+            } catch (RuntimeException e) {
+                // The stream was closed by the test.
+            }
+        }, "sse-reader");
+        reader.setDaemon(true);
+        reader.start();
+        return new OpenStream(response, lines);
+    }
+
+    @Test
+    void theRepsStreamShowsTheAlertTheMomentItIsRecordedAndOnlyToThatRepAndTenant() throws Exception {
+        String tenant = NotificationFixtures.newTenant();
+        OpenStream mine = open(tenant, "rep-1");
+        OpenStream otherRep = open(tenant, "rep-2");
+        OpenStream otherTenant = open(NotificationFixtures.newTenant(), "rep-1");
+        assertEquals(200, mine.response().statusCode());
+        assertTrue(mine.response().headers().firstValue("content-type").orElse("").startsWith("text/event-stream"));
+        assertNotNull(mine.next("ready", Duration.ofSeconds(10)));
+        assertNotNull(otherRep.next("ready", Duration.ofSeconds(10)));
+        assertNotNull(otherTenant.next("ready", Duration.ofSeconds(10)));
+
+        // The rep has no contact details at all: the stream still shows the alert.
+        NotificationFixtures.produce(Topics.LEADS_SQL, NotificationFixtures.stageChanged(tenant, "lead-1",
+                UUID.randomUUID().toString(), "mql", "sql", "sql-hot", "rep-1", true));
+        String[] alert = mine.next("alert", Duration.ofSeconds(15));
+        assertNotNull(alert, "no alert event arrived");
+        JsonNode data = ContractsJson.mapper().readTree(alert[1]);
+        assertEquals("lead-1", data.get("leadId").asText());
+        assertEquals("sql", data.get("kind").asText());
+        assertEquals("New SQL: Ana Silva", data.get("headline").asText());
+        assertEquals("Engagement 87 (hot)", data.at("/reasons/0").asText());
+        assertEquals(alert[0], data.get("alertId").asText());
+
+        assertNull(otherRep.next("alert", Duration.ofMillis(500)));
+        assertNull(otherTenant.next("alert", Duration.ofMillis(100)));
+    }
+
+    @Test
+    void theStreamNeedsAReadToken() throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(base.toString() + "v1/reps/rep-1/alerts/stream"))
+                .header("Accept", "text/event-stream").build();
+        assertEquals(401, HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.discarding())
+                .statusCode());
+        HttpRequest ingestOnly = HttpRequest.newBuilder(URI.create(base.toString() + "v1/reps/rep-1/alerts/stream"))
+                .header("Authorization", Tokens.bearer(Tokens.token("acme", "ingest"))).build();
+        assertEquals(403, HttpClient.newHttpClient().send(ingestOnly, HttpResponse.BodyHandlers.discarding())
+                .statusCode());
+    }
+}
