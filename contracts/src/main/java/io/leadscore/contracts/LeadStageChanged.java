@@ -73,8 +73,20 @@ public record LeadStageChanged(
         };
     }
 
-    /** One model's score behind the transition. */
+    /**
+     * One model's score behind the transition, with the rules contributing most (as scoring reported them), so an
+     * alert can say why in plain words.
+     */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record ModelScore(String modelId, int modelVersion, double score, String band) {
+    public record ModelScore(String modelId, int modelVersion, double score, String band,
+            List<ScoreChanged.RuleContribution> topContributions) {
+
+        public ModelScore(String modelId, int modelVersion, double score, String band) {
+            this(modelId, modelVersion, score, band, List.of());
+        }
+
+        public ModelScore {
+            topContributions = topContributions == null ? List.of() : List.copyOf(topContributions);
+        }
     }
 }

@@ -137,6 +137,8 @@ class EndToEndTest {
         assertEquals("rita@example.org", mail.getAllRecipients()[0].toString());
         String whole = GreenMailUtil.getWholeMessage(mail);
         assertTrue(whole.contains("lead-42"), whole);
+        // The reasons in plain words, carried from scoring's top contributions through routing.
+        assertTrue(whole.contains("demo (+"), whole);
 
         // The signed webhook, received over HTTP, verified independently.
         await().atMost(Duration.ofSeconds(30)).until(() -> !webhooks().isEmpty());

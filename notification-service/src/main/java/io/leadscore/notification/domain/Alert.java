@@ -35,7 +35,20 @@ public record Alert(
         Map<String, Object> attributes) {
 
     /** One model's score behind the alert. */
-    public record Score(String modelId, int modelVersion, double score, String band) {
+    /** @param reasons the rules contributing most to this score, largest effect first (may be empty) */
+    public record Score(String modelId, int modelVersion, double score, String band, List<RuleReason> reasons) {
+
+        public Score(String modelId, int modelVersion, double score, String band) {
+            this(modelId, modelVersion, score, band, List.of());
+        }
+
+        public Score {
+            reasons = reasons == null ? List.of() : List.copyOf(reasons);
+        }
+    }
+
+    /** One scoring rule's part in a score: how many events it awarded and what they are worth now. */
+    public record RuleReason(String ruleId, int count, double points) {
     }
 
     /**

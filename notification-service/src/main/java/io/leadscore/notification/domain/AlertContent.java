@@ -65,9 +65,17 @@ public record AlertContent(
         return String.join(", ", reasons);
     }
 
-    /** The most important reasons first: every score with its band, then routing's rule, then who the lead is. */
+    /**
+     * The most important reasons first: what the lead did, in plain words from the scoring rules ("demo request
+     * (+40)", "pricing page 3× (+45)"), then every score with its band, then routing's rule, then who the lead is.
+     */
     static List<String> reasons(Alert alert, List<ScoreLine> scores) {
         List<String> reasons = new ArrayList<>();
+        for (Alert.Score s : alert.scores()) {
+            for (Alert.RuleReason r : s.reasons()) {
+                reasons.add(ruleReason(r));
+            }
+        }
         for (ScoreLine s : scores) {
             reasons.add(s.text());
         }
@@ -91,6 +99,15 @@ public record AlertContent(
             reasons.add(who);
         }
         return reasons;
+    }
+
+    /** "pricing-page", 3, 45.0 → "pricing page 3× (+45)"; attribute rules (count 0) → "senior title (+20)". */
+    static String ruleReason(Alert.RuleReason r) {
+        String words = r.ruleId().replace('-', ' ').replace('_', ' ').replace('.', ' ');
+        String times = r.count() > 1 ? " " + r.count() + "×" : "";
+        double rounded = Math.round(r.points() * 10) / 10.0;
+        String points = (rounded >= 0 ? "+" : "−") + number(Math.abs(rounded));
+        return words + times + " (" + points + ")";
     }
 
     static String leadName(String leadId, Map<String, Object> attributes) {

@@ -53,7 +53,11 @@ public final class AlertDecider {
         }
         List<Alert.Score> scores = m.scores() == null
                 ? List.of()
-                : m.scores().stream().map(s -> new Alert.Score(s.modelId(), s.modelVersion(), s.score(), s.band()))
+                : m.scores().stream().map(s -> new Alert.Score(s.modelId(), s.modelVersion(), s.score(), s.band(),
+                        s.topContributions() == null
+                                ? List.of()
+                                : s.topContributions().stream()
+                                        .map(c -> new Alert.RuleReason(c.ruleId(), c.count(), c.points())).toList()))
                         .toList();
         return Optional.of(new Alert(m.tenant(), m.leadId(), m.transitionId(), kind, m.ownerRepId(), m.toStage(),
                 m.fromStage(), m.ruleId(), m.ownerRepId(), null, m.teamId(), scores, m.reason(), m.slaDeadline(),

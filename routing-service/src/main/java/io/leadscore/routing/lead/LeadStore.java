@@ -20,6 +20,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.leadscore.routing.domain.LeadRouting;
 import io.leadscore.routing.domain.ModelScore;
+import io.leadscore.routing.domain.RuleReason;
 import io.leadscore.routing.domain.Stage;
 import io.leadscore.routing.domain.Transition;
 import io.smallrye.mutiny.Uni;
@@ -49,15 +50,16 @@ public class LeadStore {
         Map<String, Map<String, ModelScore>> scores = new HashMap<>();
         return conn.preparedQuery("SELECT " + LEAD_COLUMNS + " FROM lead_stage WHERE tenant = $1 AND lead_id = ANY($2) "
                 + "ORDER BY lead_id" + (lock ? " FOR UPDATE" : "")).execute(Tuple.of(tenant, ids))
-                .chain(leadRows -> conn.preparedQuery("SELECT lead_id, model_id, model_version, score, band, computed_at "
-                        + "FROM lead_model_score WHERE tenant = $1 AND lead_id = ANY($2) ORDER BY lead_id, model_id")
+                .chain(leadRows -> conn.preparedQuery("SELECT lead_id, model_id, model_version, score, band, computed_at, "
+                        + "top_contributions::text AS top_contributions FROM lead_model_score WHERE tenant = $1 AND lead_id = ANY($2) ORDER BY lead_id, model_id")
                         .execute(Tuple.of(tenant, ids))
                         .map(scoreRows -> {
                             for (Row r : scoreRows) {
                                 scores.computeIfAbsent(r.getString("lead_id"), k -> new LinkedHashMap<>())
                                         .put(r.getString("model_id"), new ModelScore(r.getString("model_id"),
                                                 r.getInteger("model_version"), r.getDouble("score"),
-                                                r.getString("band"), instant(r, "computed_at")));
+                                                r.getString("band"), instant(r, "computed_at"),
+                                                reasons(r.getString("top_contributions"))));
                             }
                             for (Row r : leadRows) {
                                 String leadId = r.getString("lead_id");
@@ -82,7 +84,7 @@ public class LeadStore {
             for (ModelScore s : l.scores().values()) {
                 if (!Objects.equals(c.before().scores().get(s.modelId()), s)) {
                     scores.add(Tuple.from(java.util.Arrays.asList(l.tenant(), l.leadId(), s.modelId(),
-                            s.modelVersion(), s.score(), s.band(), ts(s.computedAt()))));
+                            s.modelVersion(), s.score(), s.band(), ts(s.computedAt()), json(s.reasons()))));
                 }
             }
             for (Transition t : c.transitions()) {
@@ -111,9 +113,10 @@ public class LeadStore {
         }
         if (!scores.isEmpty()) {
             chain = chain.chain(() -> conn.preparedQuery("INSERT INTO lead_model_score (tenant, lead_id, model_id, "
-                    + "model_version, score, band, computed_at) VALUES ($1, $2, $3, $4, $5, $6, $7) "
-                    + "ON CONFLICT (tenant, lead_id, model_id) DO UPDATE SET model_version = excluded.model_version, "
-                    + "score = excluded.score, band = excluded.band, computed_at = excluded.computed_at")
+                    + "model_version, score, band, computed_at, top_contributions) VALUES ($1, $2, $3, $4, $5, $6, $7, "
+                    + "$8::text::jsonb) ON CONFLICT (tenant, lead_id, model_id) DO UPDATE SET "
+                    + "model_version = excluded.model_version, score = excluded.score, band = excluded.band, "
+                    + "computed_at = excluded.computed_at, top_contributions = excluded.top_contributions")
                     .executeBatch(scores).replaceWithVoid());
         }
         if (!transitions.isEmpty()) {
@@ -138,6 +141,17 @@ public class LeadStore {
                 r.getString("team_id"), instant(r, "sla_deadline"), instant(r, "cooldown_until"),
                 instant(r, "recheck_at"), scores, attributes, instant(r, "attributes_at"),
                 r.getInteger("transition_count"), instant(r, "source_received_at"));
+    }
+
+    List<RuleReason> reasons(String json) {
+        if (json == null) {
+            return List.of();
+        }
+        try {
+            return List.of(mapper.readValue(json, RuleReason[].class));
+        } catch (JsonProcessingException e) {
+            return List.of();
+        }
     }
 
     String json(Object value) {

@@ -7,6 +7,7 @@ import io.leadscore.contracts.LeadEscalated;
 import io.leadscore.contracts.LeadEvent;
 import io.leadscore.contracts.LeadStageChanged;
 import io.leadscore.contracts.MessageKeys;
+import io.leadscore.contracts.ScoreChanged;
 import io.leadscore.contracts.Topics;
 import io.leadscore.routing.domain.Escalation;
 import io.leadscore.routing.domain.LeadRouting;
@@ -66,6 +67,8 @@ public final class RoutingMessages {
     }
 
     private static LeadStageChanged.ModelScore score(ModelScore s) {
-        return new LeadStageChanged.ModelScore(s.modelId(), s.modelVersion(), s.score(), s.band());
+        return new LeadStageChanged.ModelScore(s.modelId(), s.modelVersion(), s.score(), s.band(),
+                s.reasons().stream().map(r -> new ScoreChanged.RuleContribution(r.ruleId(), r.count(), r.points()))
+                        .toList());
     }
 }

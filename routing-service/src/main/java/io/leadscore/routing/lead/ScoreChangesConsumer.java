@@ -137,9 +137,13 @@ public class ScoreChangesConsumer {
                     + s.key() + "'");
         }
         // PostgreSQL keeps microseconds; comparing at that precision keeps a redelivered change equal to the stored one.
+        var reasons = s.topContributions() == null
+                ? java.util.List.<io.leadscore.routing.domain.RuleReason>of()
+                : s.topContributions().stream()
+                        .map(c -> new io.leadscore.routing.domain.RuleReason(c.ruleId(), c.count(), c.points())).toList();
         var observed = new ScoreObserved(s.modelId(), s.modelVersion(), s.score(), s.band(),
                 s.computedAt().truncatedTo(ChronoUnit.MICROS), s.attributes(),
-                s.sourceReceivedAt() == null ? null : s.sourceReceivedAt().truncatedTo(ChronoUnit.MICROS));
+                s.sourceReceivedAt() == null ? null : s.sourceReceivedAt().truncatedTo(ChronoUnit.MICROS), reasons);
         return new IncomingScore(s.tenant(), s.leadId(), observed, header(record, MessageHeaders.TRACEPARENT));
     }
 

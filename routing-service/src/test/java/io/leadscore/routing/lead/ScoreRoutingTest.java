@@ -76,8 +76,10 @@ class ScoreRoutingTest {
         assertEquals("sql", toSql.toStage());
         assertEquals("sql-hot-fit", toSql.ruleId());
         assertEquals(2, toSql.scores().size());
-        assertTrue(toSql.scores().contains(new LeadStageChanged.ModelScore("engagement", 1, 60, "hot")));
-        assertTrue(toSql.scores().contains(new LeadStageChanged.ModelScore("fit", 1, 80, "A")));
+        assertTrue(toSql.scores().stream().anyMatch(s -> s.modelId().equals("engagement") && s.modelVersion() == 1
+                && s.score() == 60 && "hot".equals(s.band())), toSql.scores().toString());
+        assertTrue(toSql.scores().stream().anyMatch(s -> s.modelId().equals("fit") && s.modelVersion() == 1
+                && s.score() == 80 && "A".equals(s.band())), toSql.scores().toString());
         assertTrue(toSql.reason().contains("sql-hot-fit"), toSql.reason());
         assertTrue(!toMql.transitionId().equals(toSql.transitionId()));
 
