@@ -51,9 +51,22 @@ public class LeaderboardResource {
     @Operation(summary = "Leads ranked by score under one model", description = "?model= (required), &band=, "
             + "&minScore=, &sort=-score|score, &limit= (1-500, default 50), &cursor= from the previous page.")
     public Uni<Response> leaderboard(@QueryParam("model") String model, @QueryParam("band") String band,
-            @QueryParam("minScore") Double minScore, @QueryParam("sort") String sort,
-            @QueryParam("limit") Integer limit, @QueryParam("cursor") String cursor) {
+            @QueryParam("minScore") String minScoreParam, @QueryParam("sort") String sort,
+            @QueryParam("limit") String limitParam, @QueryParam("cursor") String cursor) {
         String tenant = tenantContext.tenant();
+        // Parsed here rather than by JAX-RS, which answers a malformed number with a bare 404.
+        Double minScore;
+        Integer limit;
+        try {
+            minScore = minScoreParam == null ? null : Double.valueOf(minScoreParam);
+        } catch (NumberFormatException e) {
+            return Uni.createFrom().item(ApiErrors.badRequest(null, "minScore", "'" + minScoreParam + "' is not a number"));
+        }
+        try {
+            limit = limitParam == null ? null : Integer.valueOf(limitParam);
+        } catch (NumberFormatException e) {
+            return Uni.createFrom().item(ApiErrors.badRequest(null, "limit", "'" + limitParam + "' is not an integer"));
+        }
         if (model == null || model.isBlank()) {
             return Uni.createFrom().item(ApiErrors.badRequest(null, "model", "is required"));
         }

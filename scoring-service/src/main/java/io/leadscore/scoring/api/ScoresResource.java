@@ -66,8 +66,15 @@ public class ScoresResource {
             + "instant (only events that occurred by then count); ?model=&modelVersion= evaluates one model at an "
             + "earlier version. What the score actually was at the time is in /history.")
     public Uni<Response> scores(@PathParam("leadId") String leadId, @QueryParam("at") String at,
-            @QueryParam("model") String modelId, @QueryParam("modelVersion") Integer modelVersion) {
+            @QueryParam("model") String modelId, @QueryParam("modelVersion") String modelVersionParam) {
         String tenant = tenantContext.tenant();
+        Integer modelVersion;
+        try {
+            modelVersion = version(modelVersionParam);
+        } catch (NumberFormatException e) {
+            return Uni.createFrom().item(ApiErrors.badRequest(null, "modelVersion", "'" + modelVersionParam
+                    + "' is not a version number"));
+        }
         Instant instant;
         try {
             instant = instant(at);
@@ -105,8 +112,15 @@ public class ScoresResource {
             + "and attribute rule with its points, decay factor and effective points; each match a cap excluded, with "
             + "why; then raw, floor/cap, score and band. The contributions sum to raw exactly.")
     public Uni<Response> explanation(@PathParam("leadId") String leadId, @PathParam("modelId") String modelId,
-            @QueryParam("at") String at, @QueryParam("modelVersion") Integer modelVersion) {
+            @QueryParam("at") String at, @QueryParam("modelVersion") String modelVersionParam) {
         String tenant = tenantContext.tenant();
+        Integer modelVersion;
+        try {
+            modelVersion = version(modelVersionParam);
+        } catch (NumberFormatException e) {
+            return Uni.createFrom().item(ApiErrors.badRequest(null, "modelVersion", "'" + modelVersionParam
+                    + "' is not a version number"));
+        }
         Instant instant;
         try {
             instant = instant(at);
@@ -165,6 +179,11 @@ public class ScoresResource {
 
     private Uni<List<Fact>> facts(String tenant, String leadId) {
         return store.loadFacts(pool, tenant, List.of(leadId), null).map(f -> f.getOrDefault(leadId, List.of()));
+    }
+
+    /** Parsed here rather than by JAX-RS, which answers a malformed number with a bare 404. */
+    static Integer version(String param) {
+        return param == null ? null : Integer.valueOf(param);
     }
 
     static Instant instant(String at) {

@@ -120,6 +120,9 @@ class LiveScoringTest {
         assertEquals("cold", scores(tenant, "L", "?at=2026-10-01T00:00:00Z").getString("[0].band"));
         given().auth().oauth2(Tokens.token(tenant, "read")).when().get("/v1/leads/L/scores?at=yesterday")
                 .then().statusCode(400);
+        given().auth().oauth2(Tokens.token(tenant, "read")).when()
+                .get("/v1/leads/L/scores?model=engagement&modelVersion=one").then().statusCode(400)
+                .body("errors[0].field", equalTo("modelVersion"));
         given().auth().oauth2(Tokens.token(tenant, "read")).when().get("/v1/leads/L/scores/nope/explanation")
                 .then().statusCode(404);
         // Another tenant sees nothing of this lead.
@@ -188,6 +191,10 @@ class LiveScoringTest {
                 .statusCode(200).body("leads[0].leadId", equalTo("lead-0"));
         given().auth().oauth2(reader).when().get("/v1/leads").then().statusCode(400);
         given().auth().oauth2(reader).when().get("/v1/leads?model=engagement&limit=0").then().statusCode(400);
+        given().auth().oauth2(reader).when().get("/v1/leads?model=engagement&limit=many").then().statusCode(400)
+                .body("errors[0].field", equalTo("limit"));
+        given().auth().oauth2(reader).when().get("/v1/leads?model=engagement&minScore=high").then().statusCode(400)
+                .body("errors[0].field", equalTo("minScore"));
         given().auth().oauth2(reader).when().get("/v1/leads?model=engagement&cursor=%%%").then().statusCode(400);
         given().auth().oauth2(Tokens.token(ScoringFixtures.newTenant(), "read")).when()
                 .get("/v1/leads?model=engagement").then().statusCode(200).body("leads", hasSize(0));
