@@ -43,6 +43,12 @@ public final class KafkaBroker {
     }
 
     private static KafkaClusterTestKit start() {
+        // A broker racing the JVM's shutdown (its temporary log directory going away) may take a fatal path that
+        // halts the process; in a test JVM that would turn a green run into a crashed fork. Log instead.
+        org.apache.kafka.common.utils.Exit.setHaltProcedure((code, message) -> System.err.println(
+                "in-process Kafka broker asked to halt(" + code + "): " + message));
+        org.apache.kafka.common.utils.Exit.setExitProcedure((code, message) -> System.err.println(
+                "in-process Kafka broker asked to exit(" + code + "): " + message));
         try {
             TestKitNodes nodes = new TestKitNodes.Builder()
                     .setCombined(true)
