@@ -1,5 +1,6 @@
 package io.leadscore.scoring.eventstore;
 
+import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -12,7 +13,6 @@ import java.util.Set;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.smallrye.mutiny.Uni;
-import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
@@ -43,23 +43,26 @@ public class EventStore {
         for (StoredEvent e : batch) {
             byStream.computeIfAbsent(streamKey(e.tenant(), e.leadId()), k -> new ArrayList<>()).add(e);
         }
-        String[] streamTenants = new String[byStream.size()];
-        String[] streamLeads = new String[byStream.size()];
-        int i = 0;
-        for (List<StoredEvent> events : byStream.values()) {
-            streamTenants[i] = events.get(0).tenant();
-            streamLeads[i++] = events.get(0).leadId();
+        // Sorted, so concurrent appenders lock streams in the same order and cannot deadlock.
+        List<String> sortedStreams = new ArrayList<>(byStream.keySet());
+        java.util.Collections.sort(sortedStreams);
+        String[] streamTenants = new String[sortedStreams.size()];
+        String[] streamLeads = new String[sortedStreams.size()];
+        for (int i = 0; i < sortedStreams.size(); i++) {
+            StoredEvent first = byStream.get(sortedStreams.get(i)).get(0);
+            streamTenants[i] = first.tenant();
+            streamLeads[i] = first.leadId();
         }
         String[] eventTenants = batch.stream().map(StoredEvent::tenant).toArray(String[]::new);
         String[] eventIds = batch.stream().map(StoredEvent::eventId).toArray(String[]::new);
 
+        // One statement creates missing streams, locks every stream of the batch and reads its version: the no-op
+        // update takes the row lock that the expected-version check below relies on.
         return conn.preparedQuery("INSERT INTO lead_stream (tenant, lead_id, version) "
-                + "SELECT t, l, 0 FROM unnest($1::text[], $2::text[]) AS s(t, l) ON CONFLICT DO NOTHING")
+                + "SELECT t, l, 0 FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS s(t, l, n) ORDER BY n "
+                + "ON CONFLICT (tenant, lead_id) DO UPDATE SET version = lead_stream.version "
+                + "RETURNING tenant, lead_id, version")
                 .execute(Tuple.of(streamTenants, streamLeads))
-                // Lock in a fixed order so concurrent appenders cannot deadlock.
-                .chain(() -> conn.preparedQuery("SELECT tenant, lead_id, version FROM lead_stream "
-                        + "WHERE (tenant, lead_id) IN (SELECT * FROM unnest($1::text[], $2::text[])) "
-                        + "ORDER BY tenant, lead_id FOR UPDATE").execute(Tuple.of(streamTenants, streamLeads)))
                 .chain(versions -> conn.preparedQuery("SELECT tenant, event_id FROM lead_event "
                         + "WHERE (tenant, event_id) IN (SELECT * FROM unnest($1::text[], $2::text[]))")
                         .execute(Tuple.of(eventTenants, eventIds))
@@ -77,7 +80,7 @@ public class EventStore {
             seen.add(streamKey(r.getString(0), r.getString(1)));
         }
         List<StoredEvent> fresh = new ArrayList<>();
-        List<Tuple> rows = new ArrayList<>();
+        List<Long> seqs = new ArrayList<>();
         List<String> moveTenants = new ArrayList<>();
         List<String> moveLeads = new ArrayList<>();
         List<Long> from = new ArrayList<>();
@@ -92,9 +95,7 @@ public class EventStore {
                 if (seen.add(streamKey(e.tenant(), e.eventId()))) {
                     seq++;
                     fresh.add(e);
-                    rows.add(Tuple.from(List.of(e.tenant(), e.leadId(), seq, e.eventId(), e.type(),
-                            e.occurredAt().atOffset(ZoneOffset.UTC), e.receivedAt().atOffset(ZoneOffset.UTC),
-                            new JsonObject(e.payload()))));
+                    seqs.add(seq);
                 }
             }
             if (seq != expected) {
@@ -106,20 +107,45 @@ public class EventStore {
                 to.add(seq);
             }
         }
-        if (rows.isEmpty()) {
+        if (fresh.isEmpty()) {
             return Uni.createFrom().item(Appended.NOTHING);
         }
+        int n = fresh.size();
+        String[] tenants = new String[n];
+        String[] leads = new String[n];
+        String[] ids = new String[n];
+        String[] types = new String[n];
+        OffsetDateTime[] occurred = new OffsetDateTime[n];
+        OffsetDateTime[] received = new OffsetDateTime[n];
+        String[] payloads = new String[n];
+        for (int i = 0; i < n; i++) {
+            StoredEvent e = fresh.get(i);
+            tenants[i] = e.tenant();
+            leads[i] = e.leadId();
+            ids[i] = e.eventId();
+            types[i] = e.type();
+            occurred[i] = e.occurredAt().atOffset(ZoneOffset.UTC);
+            received[i] = e.receivedAt().atOffset(ZoneOffset.UTC);
+            payloads[i] = e.payload();
+        }
         int streams = moveTenants.size();
-        return conn.preparedQuery("INSERT INTO lead_event (tenant, lead_id, seq, event_id, type, occurred_at, "
-                + "received_at, payload) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)").executeBatch(rows)
-                .chain(() -> conn.preparedQuery("UPDATE lead_stream s SET version = u.next FROM unnest($1::text[], "
-                        + "$2::text[], $3::bigint[], $4::bigint[]) AS u(t, l, expected, next) "
-                        + "WHERE s.tenant = u.t AND s.lead_id = u.l AND s.version = u.expected")
-                        .execute(Tuple.of(moveTenants.toArray(String[]::new), moveLeads.toArray(String[]::new),
-                                from.toArray(Long[]::new), to.toArray(Long[]::new))))
-                .map(updated -> {
-                    if (updated.rowCount() != streams) {
-                        throw new ConcurrentAppendException(streams - updated.rowCount());
+        // The events and the streams' new versions in one statement; the versions move only from the version read
+        // above, and the count of streams moved tells whether another appender got there first.
+        return conn.preparedQuery("WITH appended AS (INSERT INTO lead_event (tenant, lead_id, seq, event_id, type, "
+                + "occurred_at, received_at, payload) SELECT t, l, s, e, ty, o, r, p::jsonb FROM unnest($1::text[], "
+                + "$2::text[], $3::bigint[], $4::text[], $5::text[], $6::timestamptz[], $7::timestamptz[], $8::text[]) "
+                + "AS u(t, l, s, e, ty, o, r, p)), "
+                + "moved AS (UPDATE lead_stream s SET version = u.next FROM unnest($9::text[], $10::text[], "
+                + "$11::bigint[], $12::bigint[]) AS u(t, l, expected, next) "
+                + "WHERE s.tenant = u.t AND s.lead_id = u.l AND s.version = u.expected RETURNING 1) "
+                + "SELECT count(*) FROM moved")
+                .execute(Tuple.from(List.of(tenants, leads, seqs.toArray(Long[]::new), ids, types, occurred, received,
+                        payloads, moveTenants.toArray(String[]::new), moveLeads.toArray(String[]::new),
+                        from.toArray(Long[]::new), to.toArray(Long[]::new))))
+                .map(rows -> {
+                    long moved = rows.iterator().next().getLong(0);
+                    if (moved != streams) {
+                        throw new ConcurrentAppendException((int) (streams - moved));
                     }
                     return new Appended(fresh, before, after);
                 });

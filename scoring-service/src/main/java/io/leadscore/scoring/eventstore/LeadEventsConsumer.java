@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -93,11 +94,10 @@ public class LeadEventsConsumer {
                 .onFailure().retry().withBackOff(Duration.ofMillis(200), Duration.ofSeconds(10)).indefinitely())
                 .invoke(scoring::committed)
                 .invoke(() -> recordMetrics(parsed, deadLettered.size()))
-                .chain(result -> publisher.publish(result.outboxIds())
-                        // Left in the outbox on failure: the sweeper publishes it later; the facts are already safe.
-                        .onFailure().invoke(e -> LOG.warnf("Publishing score changes failed; the outbox sweeper will "
-                                + "retry: %s", e.getMessage()))
-                        .onFailure().recoverWithNull())
+                // The changes are durable in the outbox: hand them to the producer from memory and acknowledge the
+                // batch without waiting for the broker, so the next batch's database work overlaps this one's sends.
+                // A send that fails leaves its row in the outbox for the sweeper; the facts are already safe.
+                .call(result -> publisher.publishInBackground(result.outbox()))
                 .chain(() -> Uni.createFrom().completionStage(batch.ack()));
     }
 
@@ -119,6 +119,10 @@ public class LeadEventsConsumer {
         if (json == null) {
             throw new InvalidLeadEventException("record has no value");
         }
+        if (json.contains("\\u0000")) {
+            // PostgreSQL's jsonb cannot hold a NUL character; storing it would fail the whole batch forever.
+            throw new InvalidLeadEventException("the event contains a NUL character (\\u0000), which cannot be stored");
+        }
         LeadEvent e = mapper.readValue(json, LeadEvent.class);
         if (e.schemaVersion() < 1 || e.schemaVersion() > LeadEvent.CURRENT_SCHEMA_VERSION) {
             throw new InvalidLeadEventException("unsupported schemaVersion " + e.schemaVersion());
@@ -131,7 +135,8 @@ public class LeadEventsConsumer {
             throw new InvalidLeadEventException("occurredAt is missing");
         }
         return new StoredEvent(e.tenant(), e.leadId(), e.eventId(), e.type(), e.occurredAt(),
-                e.receivedAt() == null ? e.occurredAt() : e.receivedAt(), json, traceparent);
+                e.receivedAt() == null ? e.occurredAt() : e.receivedAt(), json, traceparent,
+                e.properties() == null ? Map.of() : e.properties(), e.attributes());
     }
 
     private static void requireText(String value, String field) {

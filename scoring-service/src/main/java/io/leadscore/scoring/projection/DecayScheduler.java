@@ -59,7 +59,7 @@ public class DecayScheduler {
     }
 
     private Uni<Integer> runBatch(Instant now) {
-        List<Long> outbox = new ArrayList<>();
+        List<OutboxMessage> outbox = new ArrayList<>();
         return pool.withTransaction(conn -> conn.preparedQuery("SELECT * FROM lead_score WHERE next_change_at <= $1 "
                 + "ORDER BY next_change_at LIMIT " + BATCH + " FOR UPDATE SKIP LOCKED")
                 .execute(Tuple.of(ProjectionStore.utc(now)))
@@ -78,7 +78,7 @@ public class DecayScheduler {
                 .call(() -> publisher.publish(outbox));
     }
 
-    private Uni<List<Long>> rescore(SqlConnection conn, String tenant, List<ScoreUpdate.Row> due, Instant now) {
+    private Uni<List<OutboxMessage>> rescore(SqlConnection conn, String tenant, List<ScoreUpdate.Row> due, Instant now) {
         Set<String> leadIds = new HashSet<>();
         due.forEach(r -> leadIds.add(r.leadId()));
         return registry.activeModels(tenant).chain(models -> store.loadFacts(conn, tenant, leadIds, null)
@@ -97,6 +97,6 @@ public class DecayScheduler {
                     }
                     return outcomes;
                 }))
-                .chain(outcomes -> store.write(conn, "lead_score", outcomes, Map.of()));
+                .chain(outcomes -> store.write(conn, outcomes, Map.of()));
     }
 }

@@ -11,9 +11,6 @@ import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-
-import io.leadscore.contracts.LeadEvent;
 import io.leadscore.scoring.engine.Fact;
 import io.leadscore.scoring.engine.model.ScoringModel;
 import io.leadscore.scoring.eventstore.EventStore;
@@ -31,19 +28,16 @@ import io.vertx.mutiny.sqlclient.SqlConnection;
 public class LiveScoring {
 
     /** The outbox messages to publish after commit, and the fact lists to cache once the transaction committed. */
-    public record Result(List<Long> outboxIds, Map<String, LeadFactsCache.Entry> cacheUpdates) {
+    public record Result(List<OutboxMessage> outbox, Map<String, LeadFactsCache.Entry> cacheUpdates) {
     }
 
     private final ModelRegistry registry;
     private final ProjectionStore store;
     private final LeadFactsCache cache;
-    private final ObjectMapper mapper;
-
-    public LiveScoring(ModelRegistry registry, ProjectionStore store, LeadFactsCache cache, ObjectMapper mapper) {
+    public LiveScoring(ModelRegistry registry, ProjectionStore store, LeadFactsCache cache) {
         this.registry = registry;
         this.store = store;
         this.cache = cache;
-        this.mapper = mapper;
     }
 
     public Uni<Result> onNewEvents(SqlConnection conn, EventStore.Appended appended, Instant now) {
@@ -106,7 +100,7 @@ public class LiveScoring {
             if (models.isEmpty()) {
                 return Uni.createFrom().voidItem();
             }
-            return store.currentRows(conn, tenant, leadIds, true).chain(current -> {
+            return store.currentRows(conn, tenant, models, leadIds, true).chain(current -> {
                 List<ScoreUpdate.Outcome> outcomes = new ArrayList<>();
                 for (String leadId : leadIds) {
                     List<Fact> leadFacts = facts.getOrDefault(leadId, List.of());
@@ -117,7 +111,7 @@ public class LiveScoring {
                                 newIds, row, now, newestReceived));
                     }
                 }
-                return store.write(conn, "lead_score", outcomes, traceparents).invoke(result.outboxIds()::addAll)
+                return store.write(conn, outcomes, traceparents).invoke(result.outbox()::addAll)
                         .replaceWithVoid();
             });
         });
@@ -128,14 +122,8 @@ public class LiveScoring {
         result.cacheUpdates().forEach((key, entry) -> cache.put(key, entry.version(), entry.facts()));
     }
 
-    private Fact toFact(StoredEvent e) {
-        try {
-            LeadEvent event = mapper.readValue(e.payload(), LeadEvent.class);
-            return new Fact(e.eventId(), e.type(), e.occurredAt(),
-                    event.properties() == null ? Map.of() : event.properties(), event.attributes());
-        } catch (java.io.IOException ex) {
-            throw new IllegalStateException("Stored payload of " + e.eventId() + " is not a lead event", ex);
-        }
+    private static Fact toFact(StoredEvent e) {
+        return new Fact(e.eventId(), e.type(), e.occurredAt(), e.properties(), e.attributes());
     }
 
     private static Instant newestReceived(List<Fact> facts, Set<String> newIds, Map<String, Instant> receivedAt) {

@@ -17,6 +17,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.leadscore.contracts.ScoreChanged;
 import io.leadscore.scoring.engine.Fact;
+import io.leadscore.scoring.engine.model.ScoringModel;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Row;
@@ -85,12 +86,17 @@ public class ProjectionStore {
         return result;
     }
 
-    /** The stored rows of these leads under every model, keyed by leadId then modelId; locked for this transaction. */
+    /**
+     * The stored rows of these leads under the given models, keyed by leadId then modelId; locked for this transaction
+     * when asked. The models are part of the condition so the lookup is a primary-key probe per row, not a scan of
+     * the tenant's whole projection.
+     */
     public Uni<Map<String, Map<String, ScoreUpdate.Row>>> currentRows(SqlClient client, String tenant,
-            Collection<String> leadIds, boolean lock) {
-        return client.preparedQuery("SELECT * FROM lead_score WHERE tenant = $1 AND lead_id = ANY($2)"
-                + (lock ? " FOR UPDATE" : ""))
-                .execute(Tuple.of(tenant, leadIds.toArray(String[]::new)))
+            Collection<ScoringModel> models, Collection<String> leadIds, boolean lock) {
+        String[] modelIds = models.stream().map(ScoringModel::modelId).toArray(String[]::new);
+        return client.preparedQuery("SELECT * FROM lead_score WHERE tenant = $1 AND model_id = ANY($2) "
+                + "AND lead_id = ANY($3)" + (lock ? " FOR UPDATE" : ""))
+                .execute(Tuple.of(tenant, modelIds, leadIds.toArray(String[]::new)))
                 .map(rows -> {
                     Map<String, Map<String, ScoreUpdate.Row>> result = new HashMap<>();
                     for (Row r : rows) {
@@ -108,52 +114,103 @@ public class ProjectionStore {
                 r.getOffsetDateTime("computed_at").toInstant(), next == null ? null : next.toInstant());
     }
 
-    /** Writes the outcomes: rows upserted, history and outbox rows for the changes. Returns the outbox ids. */
-    public Uni<List<Long>> write(SqlClient client, String table, List<ScoreUpdate.Outcome> outcomes,
+    /**
+     * Writes the outcomes in one statement: projection rows upserted, and for each change a history row and an outbox
+     * row. Returns the outbox messages (with their ids) in the order of the outcomes, to send once this commits.
+     * At most one outcome per (tenant, model, lead).
+     */
+    public Uni<List<OutboxMessage>> write(SqlClient client, List<ScoreUpdate.Outcome> outcomes,
             Map<String, String> traceparentByEventId) {
         if (outcomes.isEmpty()) {
             return Uni.createFrom().item(List.of());
         }
-        List<Tuple> rows = new ArrayList<>(outcomes.size());
-        List<Tuple> history = new ArrayList<>();
-        List<Tuple> outbox = new ArrayList<>();
-        for (ScoreUpdate.Outcome o : outcomes) {
-            ScoreUpdate.Row r = o.row();
-            rows.add(Tuple.tuple().addString(r.tenant()).addString(r.modelId()).addString(r.leadId())
-                    .addInteger(r.modelVersion()).addDouble(r.score()).addString(r.band())
-                    .addOffsetDateTime(utc(r.computedAt())).addOffsetDateTime(utc(r.nextChangeAt())));
-            ScoreChanged c = o.change();
+        int n = outcomes.size();
+        String[] tenants = new String[n];
+        String[] modelIds = new String[n];
+        String[] leadIds = new String[n];
+        Integer[] versions = new Integer[n];
+        Double[] scores = new Double[n];
+        String[] bands = new String[n];
+        OffsetDateTime[] computed = new OffsetDateTime[n];
+        OffsetDateTime[] next = new OffsetDateTime[n];
+        List<ScoreChanged> changes = new ArrayList<>();
+        List<OutboxMessage> messages = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            ScoreUpdate.Row r = outcomes.get(i).row();
+            tenants[i] = r.tenant();
+            modelIds[i] = r.modelId();
+            leadIds[i] = r.leadId();
+            versions[i] = r.modelVersion();
+            scores[i] = r.score();
+            bands[i] = r.band();
+            computed[i] = utc(r.computedAt());
+            next[i] = utc(r.nextChangeAt());
+            ScoreChanged c = outcomes.get(i).change();
             if (c != null) {
-                history.add(Tuple.tuple().addString(c.tenant()).addString(c.leadId()).addString(c.modelId())
-                        .addInteger(c.modelVersion()).addDouble(c.previousScore()).addDouble(c.score())
-                        .addString(c.previousBand()).addString(c.band()).addString(c.cause().type())
-                        .addString(c.cause().eventId()).addOffsetDateTime(utc(c.computedAt())));
+                changes.add(c);
                 String traceparent = c.cause().eventId() == null ? null : traceparentByEventId.get(c.cause().eventId());
-                outbox.add(Tuple.tuple().addString(c.key()).addValue(new JsonObject(json(c))).addString(traceparent));
+                messages.add(new OutboxMessage(0, c.key(), json(c), traceparent));
             }
         }
-        Uni<Void> upsert = client.preparedQuery("INSERT INTO " + table + " (tenant, model_id, lead_id, model_version, "
-                + "score, band, computed_at, next_change_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) "
+        int m = changes.size();
+        String[] hTenants = new String[m];
+        String[] hLeads = new String[m];
+        String[] hModels = new String[m];
+        Integer[] hVersions = new Integer[m];
+        Double[] hPrevious = new Double[m];
+        Double[] hScores = new Double[m];
+        String[] hPreviousBands = new String[m];
+        String[] hBands = new String[m];
+        String[] hCauses = new String[m];
+        String[] hCauseEvents = new String[m];
+        OffsetDateTime[] hComputed = new OffsetDateTime[m];
+        String[] oKeys = new String[m];
+        String[] oPayloads = new String[m];
+        String[] oTraceparents = new String[m];
+        for (int i = 0; i < m; i++) {
+            ScoreChanged c = changes.get(i);
+            hTenants[i] = c.tenant();
+            hLeads[i] = c.leadId();
+            hModels[i] = c.modelId();
+            hVersions[i] = c.modelVersion();
+            hPrevious[i] = c.previousScore();
+            hScores[i] = c.score();
+            hPreviousBands[i] = c.previousBand();
+            hBands[i] = c.band();
+            hCauses[i] = c.cause().type();
+            hCauseEvents[i] = c.cause().eventId();
+            hComputed[i] = utc(c.computedAt());
+            oKeys[i] = messages.get(i).key();
+            oPayloads[i] = messages.get(i).payload();
+            oTraceparents[i] = messages.get(i).traceparent();
+        }
+        // Data-modifying CTEs all run, whether or not the final SELECT reads them. The outbox rows are inserted in
+        // the order given, so their ids, drawn from the sequence row by row, come back in that order when sorted.
+        return client.preparedQuery("WITH upserted AS (INSERT INTO lead_score (tenant, model_id, lead_id, "
+                + "model_version, score, band, computed_at, next_change_at) SELECT * FROM unnest($1::text[], "
+                + "$2::text[], $3::text[], $4::int[], $5::float8[], $6::text[], $7::timestamptz[], $8::timestamptz[]) "
                 + "ON CONFLICT (tenant, model_id, lead_id) DO UPDATE SET model_version = EXCLUDED.model_version, "
                 + "score = EXCLUDED.score, band = EXCLUDED.band, computed_at = EXCLUDED.computed_at, "
-                + "next_change_at = EXCLUDED.next_change_at").executeBatch(rows).replaceWithVoid();
-        if (history.isEmpty()) {
-            return upsert.map(ignored -> List.of());
-        }
-        return upsert
-                .chain(() -> client.preparedQuery("INSERT INTO score_history (tenant, lead_id, model_id, model_version, "
-                        + "previous_score, score, previous_band, band, cause_type, cause_event_id, computed_at) "
-                        + "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)").executeBatch(history))
-                .chain(() -> client.preparedQuery("INSERT INTO score_change_outbox (message_key, payload, traceparent) "
-                        + "VALUES ($1, $2, $3) RETURNING id").executeBatch(outbox))
-                .map(result -> {
-                    List<Long> ids = new ArrayList<>();
-                    for (var rs = result; rs != null; rs = rs.next()) {
-                        for (Row row : rs) {
-                            ids.add(row.getLong(0));
-                        }
+                + "next_change_at = EXCLUDED.next_change_at), "
+                + "history AS (INSERT INTO score_history (tenant, lead_id, model_id, model_version, previous_score, "
+                + "score, previous_band, band, cause_type, cause_event_id, computed_at) SELECT * FROM unnest("
+                + "$9::text[], $10::text[], $11::text[], $12::int[], $13::float8[], $14::float8[], $15::text[], "
+                + "$16::text[], $17::text[], $18::text[], $19::timestamptz[])), "
+                + "outbox AS (INSERT INTO score_change_outbox (message_key, payload, traceparent) SELECT k, p::jsonb, tp "
+                + "FROM unnest($20::text[], $21::text[], $22::text[]) WITH ORDINALITY AS o(k, p, tp, n) ORDER BY n "
+                + "RETURNING id) "
+                + "SELECT id FROM outbox ORDER BY id")
+                .execute(Tuple.from(List.of(tenants, modelIds, leadIds, versions, scores, bands, computed, next,
+                        hTenants, hLeads, hModels, hVersions, hPrevious, hScores, hPreviousBands, hBands, hCauses,
+                        hCauseEvents, hComputed, oKeys, oPayloads, oTraceparents)))
+                .map(rows -> {
+                    List<OutboxMessage> written = new ArrayList<>(m);
+                    int i = 0;
+                    for (Row row : rows) {
+                        OutboxMessage msg = messages.get(i++);
+                        written.add(new OutboxMessage(row.getLong(0), msg.key(), msg.payload(), msg.traceparent()));
                     }
-                    return ids;
+                    return written;
                 });
     }
 

@@ -3,6 +3,7 @@ package io.leadscore.scoring.projection;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -24,7 +25,6 @@ import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import io.vertx.mutiny.pgclient.PgPool;
 import io.vertx.mutiny.sqlclient.Row;
-import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
@@ -39,8 +39,12 @@ public class ScoreChangePublisher {
     private static final byte[] SCHEMA_VERSION = String.valueOf(ScoreChanged.CURRENT_SCHEMA_VERSION)
             .getBytes(StandardCharsets.UTF_8);
 
+    /** Sent but not yet acknowledged messages above which live scoring waits for the broker. */
+    static final long MAX_IN_FLIGHT = 20_000;
+
     private final PgPool pool;
     private final Counter published;
+    private final AtomicLong inFlight = new AtomicLong();
 
     @Inject
     @Channel(Topics.SCORE_CHANGES)
@@ -52,52 +56,73 @@ public class ScoreChangePublisher {
         this.published = registry.counter("leadscore.score.changes.published");
     }
 
-    public Uni<Void> publish(List<Long> outboxIds) {
-        if (outboxIds.isEmpty()) {
+    /** Sends committed outbox messages and deletes their rows once the broker has acknowledged them all. */
+    public Uni<Void> publish(List<OutboxMessage> messages) {
+        if (messages.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        return pool.preparedQuery("SELECT id, message_key, payload, traceparent FROM score_change_outbox "
-                + "WHERE id = ANY($1) ORDER BY id").execute(Tuple.of(outboxIds.toArray(Long[]::new)))
-                .chain(this::sendAndDelete);
+        inFlight.addAndGet(messages.size());
+        List<Uni<Void>> sends = new ArrayList<>(messages.size());
+        for (OutboxMessage m : messages) {
+            // Called in commit order, so one lead's changes reach the producer, and its partition, in order.
+            sends.add(emitter.sendMessage(toMessage(m)));
+        }
+        Long[] ids = messages.stream().map(OutboxMessage::id).toArray(Long[]::new);
+        return Uni.join().all(sends).andCollectFailures()
+                .eventually(() -> inFlight.addAndGet(-messages.size()))
+                .chain(() -> pool.preparedQuery("DELETE FROM score_change_outbox WHERE id = ANY($1)")
+                        .execute(Tuple.of((Object) ids)))
+                .invoke(() -> published.increment(ids.length))
+                .replaceWithVoid();
+    }
+
+    /**
+     * Starts sending without waiting for the broker, so the caller can go on with its next batch; the returned Uni
+     * completes at once, unless more than {@link #MAX_IN_FLIGHT} messages are still unacknowledged, in which case it
+     * waits for this batch (back-pressure instead of an ever-growing buffer). A failure leaves the rows in the outbox
+     * for the sweeper.
+     */
+    public Uni<Void> publishInBackground(List<OutboxMessage> messages) {
+        if (messages.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        Uni<Void> sending = publish(messages)
+                .onFailure().invoke(e -> LOG.warnf("Publishing %d score changes failed; the outbox sweeper will retry: %s",
+                        messages.size(), e.getMessage()))
+                .onFailure().recoverWithNull()
+                .memoize().indefinitely();
+        sending.subscribe().with(ignored -> {
+        });
+        return inFlight.get() > MAX_IN_FLIGHT ? sending : Uni.createFrom().voidItem();
     }
 
     /** Publishes what an earlier crash or failed send left in the outbox. */
     @Scheduled(every = "5s", delayed = "5s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> sweep() {
-        return pool.withTransaction(conn -> conn.preparedQuery("SELECT id, message_key, payload, traceparent "
+        return pool.withTransaction(conn -> conn.preparedQuery("SELECT id, message_key, payload::text, traceparent "
                 + "FROM score_change_outbox WHERE created_at < now() - interval '5 seconds' ORDER BY id LIMIT 1000 "
                 + "FOR UPDATE SKIP LOCKED").execute()
                 .chain(rows -> {
-                    if (rows.size() > 0) {
-                        LOG.infof("Republishing %d score changes left in the outbox", rows.size());
+                    List<OutboxMessage> left = new ArrayList<>();
+                    for (Row row : rows) {
+                        left.add(new OutboxMessage(row.getLong(0), row.getString(1), row.getString(2),
+                                row.getString(3)));
                     }
-                    return sendAndDelete(rows);
+                    if (!left.isEmpty()) {
+                        LOG.infof("Republishing %d score changes left in the outbox", left.size());
+                    }
+                    return publish(left);
                 }))
                 .onFailure().invoke(e -> LOG.warnf("Outbox sweep failed: %s", e.getMessage()))
                 .onFailure().recoverWithNull().replaceWithVoid();
     }
 
-    private Uni<Void> sendAndDelete(RowSet<Row> rows) {
-        if (rows.size() == 0) {
-            return Uni.createFrom().voidItem();
+    private static Message<String> toMessage(OutboxMessage m) {
+        var headers = new RecordHeaders().add(MessageHeaders.SCHEMA_VERSION, SCHEMA_VERSION);
+        if (m.traceparent() != null) {
+            headers.add(MessageHeaders.TRACEPARENT, m.traceparent().getBytes(StandardCharsets.UTF_8));
         }
-        List<Uni<Void>> sends = new ArrayList<>();
-        List<Long> ids = new ArrayList<>();
-        for (Row row : rows) {
-            ids.add(row.getLong("id"));
-            var headers = new RecordHeaders().add(MessageHeaders.SCHEMA_VERSION, SCHEMA_VERSION);
-            String traceparent = row.getString("traceparent");
-            if (traceparent != null) {
-                headers.add(MessageHeaders.TRACEPARENT, traceparent.getBytes(StandardCharsets.UTF_8));
-            }
-            var metadata = OutgoingKafkaRecordMetadata.<String>builder().withKey(row.getString("message_key"))
-                    .withHeaders(headers).build();
-            sends.add(emitter.sendMessage(Message.of(row.getJsonObject("payload").encode()).addMetadata(metadata)));
-        }
-        return Uni.join().all(sends).andFailFast()
-                .chain(() -> pool.preparedQuery("DELETE FROM score_change_outbox WHERE id = ANY($1)")
-                        .execute(Tuple.of(ids.toArray(Long[]::new))))
-                .invoke(() -> published.increment(ids.size()))
-                .replaceWithVoid();
+        var metadata = OutgoingKafkaRecordMetadata.<String>builder().withKey(m.key()).withHeaders(headers).build();
+        return Message.of(m.payload()).addMetadata(metadata);
     }
 }

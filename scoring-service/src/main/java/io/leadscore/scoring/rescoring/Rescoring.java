@@ -14,6 +14,7 @@ import org.jboss.logging.Logger;
 import io.leadscore.scoring.engine.Fact;
 import io.leadscore.scoring.engine.model.ScoringModel;
 import io.leadscore.scoring.model.ModelRegistry;
+import io.leadscore.scoring.projection.OutboxMessage;
 import io.leadscore.scoring.projection.ProjectionStore;
 import io.leadscore.scoring.projection.ScoreChangePublisher;
 import io.leadscore.scoring.projection.ScoreUpdate;
@@ -59,7 +60,7 @@ public class Rescoring {
     }
 
     private Uni<Integer> page(String tenant, ScoringModel model, String after, Instant now, int done) {
-        List<Long> outbox = new ArrayList<>();
+        List<OutboxMessage> outbox = new ArrayList<>();
         return pool.withTransaction(conn -> conn.preparedQuery("SELECT lead_id FROM lead_stream WHERE tenant = $1 "
                 + "AND lead_id > $2 ORDER BY lead_id LIMIT " + PAGE).execute(Tuple.of(tenant, after))
                 .chain(rows -> {
@@ -71,7 +72,7 @@ public class Rescoring {
                         return Uni.createFrom().item(leadIds);
                     }
                     return store.loadFacts(conn, tenant, leadIds, null)
-                            .chain(facts -> store.currentRows(conn, tenant, leadIds, true).map(current -> {
+                            .chain(facts -> store.currentRows(conn, tenant, List.of(model), leadIds, true).map(current -> {
                                 List<ScoreUpdate.Outcome> outcomes = new ArrayList<>();
                                 for (String leadId : leadIds) {
                                     List<Fact> leadFacts = facts.getOrDefault(leadId, List.of());
@@ -81,7 +82,7 @@ public class Rescoring {
                                 }
                                 return outcomes;
                             }))
-                            .chain(outcomes -> store.write(conn, "lead_score", outcomes, Map.of()))
+                            .chain(outcomes -> store.write(conn, outcomes, Map.of()))
                             .invoke(outbox::addAll)
                             .map(ignored -> leadIds);
                 }))
