@@ -25,7 +25,7 @@ import io.leadscore.scoring.engine.ScoreResult;
 import io.leadscore.scoring.engine.Scorer;
 import io.leadscore.scoring.engine.model.ScoringModel;
 import io.leadscore.scoring.model.ModelRegistry;
-import io.leadscore.scoring.projection.ProjectionStore;
+import io.leadscore.scoring.projection.LeadFactsReader;
 import io.leadscore.security.Roles;
 import io.leadscore.security.TenantContext;
 import io.smallrye.mutiny.Uni;
@@ -51,13 +51,13 @@ public class ScoresResource {
 
     private final TenantContext tenantContext;
     private final ModelRegistry registry;
-    private final ProjectionStore store;
+    private final LeadFactsReader factsReader;
     private final PgPool pool;
 
-    public ScoresResource(TenantContext tenantContext, ModelRegistry registry, ProjectionStore store, PgPool pool) {
+    public ScoresResource(TenantContext tenantContext, ModelRegistry registry, LeadFactsReader factsReader, PgPool pool) {
         this.tenantContext = tenantContext;
         this.registry = registry;
-        this.store = store;
+        this.factsReader = factsReader;
         this.pool = pool;
     }
 
@@ -178,7 +178,7 @@ public class ScoresResource {
     }
 
     private Uni<List<Fact>> facts(String tenant, String leadId) {
-        return store.loadFacts(pool, tenant, List.of(leadId), null).map(f -> f.getOrDefault(leadId, List.of()));
+        return factsReader.facts(pool, tenant, leadId);
     }
 
     /** Parsed here rather than by JAX-RS, which answers a malformed number with a bare 404. */

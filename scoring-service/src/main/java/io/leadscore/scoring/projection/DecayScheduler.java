@@ -81,6 +81,7 @@ public class DecayScheduler {
     private Uni<List<OutboxMessage>> rescore(SqlConnection conn, String tenant, List<ScoreUpdate.Row> due, Instant now) {
         Set<String> leadIds = new HashSet<>();
         due.forEach(r -> leadIds.add(r.leadId()));
+        List<ScoreUpdate.Row> orphaned = new ArrayList<>();
         return registry.activeModels(tenant).chain(models -> store.loadFacts(conn, tenant, leadIds, null)
                 .map(facts -> {
                     Map<String, ScoringModel> byId = new HashMap<>();
@@ -89,6 +90,7 @@ public class DecayScheduler {
                     for (ScoreUpdate.Row row : due) {
                         ScoringModel model = byId.get(row.modelId());
                         if (model == null) {
+                            orphaned.add(row);
                             continue;
                         }
                         List<Fact> leadFacts = facts.getOrDefault(row.leadId(), List.of());
@@ -97,6 +99,19 @@ public class DecayScheduler {
                     }
                     return outcomes;
                 }))
-                .chain(outcomes -> store.write(conn, outcomes, Map.of()));
+                .chain(outcomes -> store.write(conn, outcomes, Map.of()))
+                .call(() -> clearWakeUps(conn, tenant, orphaned));
+    }
+
+    /** Rows of a model that is no longer active have nothing to wake up for; otherwise they would be due forever. */
+    private static Uni<Void> clearWakeUps(SqlConnection conn, String tenant, List<ScoreUpdate.Row> rows) {
+        if (rows.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        return conn.preparedQuery("UPDATE lead_score s SET next_change_at = NULL FROM unnest($2::text[], $3::text[]) "
+                + "AS u(m, l) WHERE s.tenant = $1 AND s.model_id = u.m AND s.lead_id = u.l")
+                .execute(Tuple.of(tenant, rows.stream().map(ScoreUpdate.Row::modelId).toArray(String[]::new),
+                        rows.stream().map(ScoreUpdate.Row::leadId).toArray(String[]::new)))
+                .replaceWithVoid();
     }
 }

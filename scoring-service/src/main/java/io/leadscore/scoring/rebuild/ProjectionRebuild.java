@@ -19,6 +19,7 @@ import io.leadscore.scoring.engine.model.ScoringModel;
 import io.leadscore.scoring.model.ModelRegistry;
 import io.leadscore.scoring.projection.ProjectionStore;
 import io.leadscore.scoring.projection.ScoreUpdate;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.pgclient.PgPool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -35,6 +36,7 @@ public class ProjectionRebuild {
 
     private static final Logger LOG = Logger.getLogger(ProjectionRebuild.class);
     static final int PAGE = 1000;
+    static final int CONCURRENT_PAGES = 2;
 
     private final PgPool pool;
     private final ModelRegistry registry;
@@ -68,7 +70,7 @@ public class ProjectionRebuild {
     /** The whole rebuild at instant {@code at}; completes when the new projection has been swapped in. */
     public Uni<Void> run(String id, String tenant, Instant at) {
         return registry.activeModels(tenant)
-                .chain(models -> page(id, tenant, models, "", at))
+                .chain(models -> stageAll(id, tenant, models, at))
                 .chain(() -> swap(id, tenant, at))
                 .onFailure().call(e -> pool.preparedQuery("UPDATE projection_rebuild SET status = 'failed', error = $2, "
                         + "updated_at = now(), finished_at = now() WHERE id = $1").execute(Tuple.of(id, e.toString()))
@@ -76,10 +78,36 @@ public class ProjectionRebuild {
                                 .execute(Tuple.of(id))));
     }
 
-    private Uni<Void> page(String id, String tenant, List<ScoringModel> models, String after, Instant at) {
+    /** One page of the tenant's leads, in lead id order, with each stream's version. */
+    private record Page(List<String> leadIds, Map<String, Long> versions, long events) {
+    }
+
+    /**
+     * Stages every lead of the tenant, a page at a time, {@link #CONCURRENT_PAGES} pages in flight so one page's
+     * database reads and writes overlap another's scoring. Page boundaries come from a cheap keyset scan of the
+     * streams.
+     */
+    private Uni<Void> stageAll(String id, String tenant, List<ScoringModel> models, Instant at) {
+        return Multi.createBy().repeating()
+                .uni(() -> new String[]{""}, last -> nextPage(tenant, last[0]).invoke(p -> {
+                    if (!p.leadIds().isEmpty()) {
+                        last[0] = p.leadIds().get(p.leadIds().size() - 1);
+                    }
+                }))
+                .until(p -> p.leadIds().isEmpty())
+                .onItem().transformToUni(p -> stage(pool, id, tenant, models, p.leadIds(), p.versions(), at)
+                        .chain(() -> pool.preparedQuery("UPDATE projection_rebuild SET leads_done = leads_done + $2, "
+                                + "events_done = events_done + $3, updated_at = now() WHERE id = $1")
+                                .execute(Tuple.of(id, p.leadIds().size(), p.events()))))
+                .merge(CONCURRENT_PAGES)
+                .collect().last()
+                .replaceWithVoid();
+    }
+
+    private Uni<Page> nextPage(String tenant, String after) {
         return pool.preparedQuery("SELECT lead_id, version FROM lead_stream WHERE tenant = $1 AND lead_id > $2 "
                 + "ORDER BY lead_id LIMIT " + PAGE).execute(Tuple.of(tenant, after))
-                .chain(rows -> {
+                .map(rows -> {
                     Map<String, Long> versions = new HashMap<>();
                     List<String> leadIds = new ArrayList<>();
                     long events = 0;
@@ -88,17 +116,7 @@ public class ProjectionRebuild {
                         versions.put(r.getString(0), r.getLong(1));
                         events += r.getLong(1);
                     }
-                    if (leadIds.isEmpty()) {
-                        return Uni.createFrom().voidItem();
-                    }
-                    long pageEvents = events;
-                    return stage(pool, id, tenant, models, leadIds, versions, at)
-                            .chain(() -> pool.preparedQuery("UPDATE projection_rebuild SET leads_done = leads_done + $2, "
-                                    + "events_done = events_done + $3, updated_at = now() WHERE id = $1")
-                                    .execute(Tuple.of(id, leadIds.size(), pageEvents)))
-                            .chain(() -> leadIds.size() < PAGE
-                                    ? Uni.createFrom().voidItem()
-                                    : page(id, tenant, models, leadIds.get(leadIds.size() - 1), at));
+                    return new Page(leadIds, versions, events);
                 });
     }
 
@@ -108,25 +126,43 @@ public class ProjectionRebuild {
             return Uni.createFrom().voidItem();
         }
         return store.loadFacts(client, tenant, leadIds, null).chain(facts -> {
-            List<Tuple> rows = new ArrayList<>();
+            int n = leadIds.size() * models.size();
+            String[] modelIds = new String[n];
+            String[] leads = new String[n];
+            Integer[] modelVersions = new Integer[n];
+            Double[] scores = new Double[n];
+            String[] bands = new String[n];
+            OffsetDateTime[] computed = new OffsetDateTime[n];
+            OffsetDateTime[] next = new OffsetDateTime[n];
+            Long[] streamVersions = new Long[n];
+            int i = 0;
             for (String leadId : leadIds) {
                 List<Fact> leadFacts = facts.getOrDefault(leadId, List.of());
                 for (ScoringModel model : models) {
                     ScoreUpdate.Row row = ScoreUpdate.decide(ScoreUpdate.Trigger.REBUILD, tenant, leadId, model,
                             leadFacts, Set.of(), null, at, null).row();
-                    rows.add(Tuple.tuple().addString(id).addString(tenant).addString(row.modelId()).addString(leadId)
-                            .addInteger(row.modelVersion()).addDouble(row.score()).addString(row.band())
-                            .addOffsetDateTime(ProjectionStoreAccess.utc(row.computedAt()))
-                            .addOffsetDateTime(ProjectionStoreAccess.utc(row.nextChangeAt()))
-                            .addLong(versions.get(leadId)));
+                    modelIds[i] = row.modelId();
+                    leads[i] = leadId;
+                    modelVersions[i] = row.modelVersion();
+                    scores[i] = row.score();
+                    bands[i] = row.band();
+                    computed[i] = ProjectionStoreAccess.utc(row.computedAt());
+                    next[i] = ProjectionStoreAccess.utc(row.nextChangeAt());
+                    streamVersions[i] = versions.get(leadId);
+                    i++;
                 }
             }
             return client.preparedQuery("INSERT INTO lead_score_rebuild (rebuild_id, tenant, model_id, lead_id, "
-                    + "model_version, score, band, computed_at, next_change_at, stream_version) VALUES "
-                    + "($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (rebuild_id, model_id, lead_id) DO UPDATE "
+                    + "model_version, score, band, computed_at, next_change_at, stream_version) SELECT $1, $2, * FROM "
+                    + "unnest($3::text[], $4::text[], $5::int[], $6::float8[], $7::text[], $8::timestamptz[], "
+                    + "$9::timestamptz[], $10::bigint[]) "
+                    + "ON CONFLICT (rebuild_id, model_id, lead_id) DO UPDATE "
                     + "SET model_version = EXCLUDED.model_version, score = EXCLUDED.score, band = EXCLUDED.band, "
                     + "computed_at = EXCLUDED.computed_at, next_change_at = EXCLUDED.next_change_at, "
-                    + "stream_version = EXCLUDED.stream_version").executeBatch(rows).replaceWithVoid();
+                    + "stream_version = EXCLUDED.stream_version")
+                    .execute(Tuple.from(List.of(id, tenant, modelIds, leads, modelVersions, scores, bands, computed,
+                            next, streamVersions)))
+                    .replaceWithVoid();
         });
     }
 

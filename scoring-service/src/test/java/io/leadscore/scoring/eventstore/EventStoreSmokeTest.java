@@ -80,6 +80,34 @@ class EventStoreSmokeTest {
         }
     }
 
+    @Test
+    void anEventPostgreSqlCannotStoreIsDeadLetteredInsteadOfBlockingItsPartition() throws Exception {
+        String leadId = "lead-" + UUID.randomUUID();
+        var nul = new LeadEvent(1, "acme", "evt-" + UUID.randomUUID(), leadId, "page_view",
+                Instant.parse("2026-11-01T10:00:00Z"), null, Map.of("url", "a\u0000b"), null);
+        var good = new LeadEvent(1, "acme", "evt-" + UUID.randomUUID(), leadId, "email_open",
+                Instant.parse("2026-11-01T10:00:01Z"), null, Map.of(), null);
+        try (var producer = KafkaBroker.producer()) {
+            producer.send(new ProducerRecord<>(Topics.LEAD_EVENTS, nul.key(), ContractsJson.mapper().writeValueAsString(nul)))
+                    .get();
+            producer.send(new ProducerRecord<>(Topics.LEAD_EVENTS, good.key(),
+                    ContractsJson.mapper().writeValueAsString(good))).get();
+        }
+        await().atMost(Duration.ofSeconds(20)).until(() -> countEvents(leadId) == 1);
+        try (var consumer = KafkaBroker.consumer(Topics.LEAD_EVENTS_DLQ)) {
+            ConsumerRecord<String, String> dead = await().atMost(Duration.ofSeconds(20)).until(() -> {
+                for (var r : consumer.poll(Duration.ofMillis(200))) {
+                    if (nul.key().equals(r.key())) {
+                        return r;
+                    }
+                }
+                return null;
+            }, r -> r != null);
+            String reason = new String(dead.headers().lastHeader(MessageHeaders.DEAD_LETTER_REASON).value());
+            assertTrue(reason.contains("NUL"), reason);
+        }
+    }
+
     private static int countEvents(String leadId) throws Exception {
         try (Connection c = PostgresServer.get().connect(ScoringTestInfra.DATABASE);
                 PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM lead_event WHERE lead_id = ?")) {

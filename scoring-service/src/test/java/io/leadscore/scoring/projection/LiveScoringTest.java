@@ -155,6 +155,27 @@ class LiveScoringTest {
     }
 
     @Test
+    void aDueRowOfAModelThatIsNoLongerActiveStopsBeingDue() throws Exception {
+        String tenant = ScoringFixtures.newTenant();
+        try (var c = io.leadscore.testing.PostgresServer.get().connect(io.leadscore.scoring.ScoringTestInfra.DATABASE);
+                var insert = c.prepareStatement("INSERT INTO lead_score (tenant, model_id, lead_id, model_version, "
+                        + "score, band, computed_at, next_change_at) VALUES (?, 'retired', 'lead-1', 1, 10, 'warm', "
+                        + "now() - interval '1 day', now() - interval '1 hour')")) {
+            insert.setString(1, tenant);
+            insert.executeUpdate();
+            decay.runDue(Instant.now()).await().indefinitely();
+            try (var read = c.prepareStatement("SELECT next_change_at, score FROM lead_score WHERE tenant = ?")) {
+                read.setString(1, tenant);
+                try (var rs = read.executeQuery()) {
+                    assertTrue(rs.next());
+                    assertNull(rs.getObject(1), "no longer due");
+                    assertEquals(10.0, rs.getDouble(2), "the row itself is left as it was");
+                }
+            }
+        }
+    }
+
+    @Test
     void leaderboardRanksSegmentsAndPaginatesFromTheProjection() {
         String tenant = ScoringFixtures.newTenant();
         ScoringFixtures.publishModel(tenant, "engagement", ScoringFixtures.ENGAGEMENT);
