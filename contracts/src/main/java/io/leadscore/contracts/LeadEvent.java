@@ -5,6 +5,7 @@ import java.util.Map;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 
 /**
  * A fact about a lead, as published on {@link Topics#LEAD_EVENTS}. The envelope is versioned: consumers accept any
@@ -21,8 +22,8 @@ public record LeadEvent(
         String eventId,
         String leadId,
         String type,
-        Instant occurredAt,
-        Instant receivedAt,
+        @JsonDeserialize(using = FastInstantDeserializer.class) Instant occurredAt,
+        @JsonDeserialize(using = FastInstantDeserializer.class) Instant receivedAt,
         Map<String, Object> properties,
         Map<String, Object> attributes) {
 

@@ -6,6 +6,7 @@ import java.util.Map;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 
 /**
  * A lead moved from one lifecycle stage to another, or changed owner within a stage. Published by routing on
@@ -43,11 +44,11 @@ public record LeadStageChanged(
         String ownerRepId,
         String teamId,
         String reason,
-        Instant slaDeadline,
+        @JsonDeserialize(using = FastInstantDeserializer.class) Instant slaDeadline,
         boolean alert,
-        Instant changedAt,
+        @JsonDeserialize(using = FastInstantDeserializer.class) Instant changedAt,
         Map<String, Object> attributes,
-        Instant sourceReceivedAt) {
+        @JsonDeserialize(using = FastInstantDeserializer.class) Instant sourceReceivedAt) {
 
     public static final int CURRENT_SCHEMA_VERSION = 1;
 

@@ -6,6 +6,7 @@ import java.util.Map;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 
 /**
  * A lead's score or band under one model changed, published on {@link Topics#SCORE_CHANGES} keyed by tenant + lead.
@@ -29,10 +30,10 @@ public record ScoreChanged(
         String previousBand,
         String band,
         Cause cause,
-        Instant computedAt,
+        @JsonDeserialize(using = FastInstantDeserializer.class) Instant computedAt,
         List<RuleContribution> topContributions,
         Map<String, Object> attributes,
-        Instant sourceReceivedAt) {
+        @JsonDeserialize(using = FastInstantDeserializer.class) Instant sourceReceivedAt) {
 
     public static final int CURRENT_SCHEMA_VERSION = 1;
 
