@@ -25,7 +25,10 @@ class HealthTest {
 
     @Test
     void exposesMetricsAndOpenApi() {
-        given().when().get("/q/metrics").then().statusCode(200);
+        // Consumer lag is what an operator (and KEDA) scales on; the Kafka client's own metrics carry it.
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20)).untilAsserted(() -> given().when()
+                .get("/q/metrics").then().statusCode(200)
+                .body(org.hamcrest.Matchers.containsString("kafka_consumer_fetch_manager_records_lag_max")));
         given().when().get("/q/openapi").then().statusCode(200);
     }
 }
