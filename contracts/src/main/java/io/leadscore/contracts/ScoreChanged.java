@@ -65,7 +65,22 @@ public record ScoreChanged(
         }
     }
 
-    /** One rule's part of the score: how many events it awarded (0 for attribute rules) and their effective points. */
-    public record RuleContribution(String ruleId, int count, double points) {
+    /**
+     * One rule's part of the score: how many events it awarded (1 for an attribute rule that holds) and their effective
+     * points.
+     *
+     * @param label the rule's label from the model, for people ("Requested a demo"); messages written before labels
+     *        existed have none, and read as the rule id
+     */
+    public record RuleContribution(String ruleId, int count, double points, String label) {
+
+        public RuleContribution {
+            label = label == null || label.isBlank() ? ruleId : label;
+        }
+
+        /** A contribution labelled by its rule id. */
+        public RuleContribution(String ruleId, int count, double points) {
+            this(ruleId, count, points, null);
+        }
     }
 }

@@ -214,21 +214,26 @@ public final class DemoMain {
     void printExplanation(String leadId) throws Exception {
         JsonNode body = JSON.readTree(get(SCORING + "/v1/leads/" + leadId + "/scores/engagement/explanation"));
         JsonNode ex = body.get("explanation");
-        System.out.printf("  %-26s %-16s %-14s %7s %7s %9s%n", "occurredAt", "event", "rule", "points", "decay",
+        System.out.printf("  %-26s %-16s %-20s %7s %7s %9s%n", "occurredAt", "event", "rule", "points", "decay",
                 "effective");
         for (JsonNode c : ex.get("contributions")) {
-            System.out.printf(Locale.ROOT, "  %-26s %-16s %-14s %7.1f %7.4f %9.4f%n",
+            System.out.printf(Locale.ROOT, "  %-26s %-16s %-20s %7.1f %7.4f %9.4f%n",
                     c.path("occurredAt").asText(c.path("attribute").asText("")), c.path("eventType").asText("attribute"),
-                    c.get("ruleId").asText(), c.get("points").asDouble(), c.get("decayFactor").asDouble(),
+                    label(c), c.get("points").asDouble(), c.get("decayFactor").asDouble(),
                     c.get("effectivePoints").asDouble());
         }
         for (JsonNode x : ex.get("excluded")) {
-            System.out.printf("  %-26s %-16s %-14s excluded: %s%n", x.get("occurredAt").asText(),
-                    x.get("eventType").asText(), x.get("ruleId").asText(), x.get("reason").asText());
+            System.out.printf("  %-26s %-16s %-20s excluded: %s%n", x.get("occurredAt").asText(),
+                    x.get("eventType").asText(), label(x), x.get("reason").asText());
         }
         System.out.printf(Locale.ROOT, "  raw %.4f → score %.4f (floor %s, cap %s), band %s, model version %d%n",
                 ex.get("raw").asDouble(), ex.get("score").asDouble(), ex.path("floor").asText("none"),
                 ex.path("cap").asText("none"), ex.get("band").asText(), ex.get("modelVersion").asInt());
+    }
+
+    /** The rule's label, or its id from a scoring service that sends none. */
+    static String label(JsonNode contribution) {
+        return contribution.path("label").asText(contribution.get("ruleId").asText());
     }
 
     String read(String name) throws Exception {

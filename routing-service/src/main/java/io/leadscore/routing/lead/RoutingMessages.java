@@ -68,7 +68,8 @@ public final class RoutingMessages {
 
     private static LeadStageChanged.ModelScore score(ModelScore s) {
         return new LeadStageChanged.ModelScore(s.modelId(), s.modelVersion(), s.score(), s.band(),
-                s.reasons().stream().map(r -> new ScoreChanged.RuleContribution(r.ruleId(), r.count(), r.points()))
+                s.reasons().stream()
+                        .map(r -> new ScoreChanged.RuleContribution(r.ruleId(), r.count(), r.points(), r.label()))
                         .toList());
     }
 }

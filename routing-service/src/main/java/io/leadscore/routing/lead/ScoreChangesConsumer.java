@@ -140,7 +140,9 @@ public class ScoreChangesConsumer {
         var reasons = s.topContributions() == null
                 ? java.util.List.<io.leadscore.routing.domain.RuleReason>of()
                 : s.topContributions().stream()
-                        .map(c -> new io.leadscore.routing.domain.RuleReason(c.ruleId(), c.count(), c.points())).toList();
+                        .map(c -> new io.leadscore.routing.domain.RuleReason(c.ruleId(), c.count(), c.points(),
+                                c.label()))
+                        .toList();
         var observed = new ScoreObserved(s.modelId(), s.modelVersion(), s.score(), s.band(),
                 s.computedAt().truncatedTo(ChronoUnit.MICROS), s.attributes(),
                 s.sourceReceivedAt() == null ? null : s.sourceReceivedAt().truncatedTo(ChronoUnit.MICROS), reasons);

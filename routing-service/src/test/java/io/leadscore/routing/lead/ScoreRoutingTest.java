@@ -58,7 +58,13 @@ class ScoreRoutingTest {
         ScoreChanged warm = score(tenant, lead, "engagement", 45, "warm", tick(), PROFILE);
         send(warm, trace1);
         send(score(tenant, lead, "fit", 80, "A", tick(), PROFILE));
-        ScoreChanged hot = score(tenant, lead, "engagement", 60, "hot", tick(), PROFILE);
+        ScoreChanged base = score(tenant, lead, "engagement", 60, "hot", tick(), PROFILE);
+        List<ScoreChanged.RuleContribution> top = List.of(
+                new ScoreChanged.RuleContribution("pricing-page", 3, 44.5, "Viewed pricing"),
+                new ScoreChanged.RuleContribution("demo", 1, 15.5)); // as from a scoring model without labels
+        ScoreChanged hot = new ScoreChanged(base.schemaVersion(), tenant, lead, base.modelId(), base.modelVersion(),
+                base.previousScore(), base.score(), base.previousBand(), base.band(), base.cause(), base.computedAt(),
+                top, base.attributes(), base.sourceReceivedAt());
         send(hot, trace3);
 
         List<LeadStageChanged> changes = Published.awaitStageChange(key, c -> "sql".equals(c.toStage()));
@@ -81,6 +87,14 @@ class ScoreRoutingTest {
         assertTrue(toSql.scores().stream().anyMatch(s -> s.modelId().equals("fit") && s.modelVersion() == 1
                 && s.score() == 80 && "A".equals(s.band())), toSql.scores().toString());
         assertTrue(toSql.reason().contains("sql-hot-fit"), toSql.reason());
+        // Scoring's top contributions travel on with their labels, so the alert can say why in plain words.
+        assertEquals(List.of(new ScoreChanged.RuleContribution("pricing-page", 3, 44.5, "Viewed pricing"),
+                new ScoreChanged.RuleContribution("demo", 1, 15.5, "demo")),
+                toSql.scores().stream().filter(s -> s.modelId().equals("engagement")).findFirst().orElseThrow()
+                        .topContributions());
+        assertEquals(List.of(new ScoreChanged.RuleContribution("r", 1, 80, "r")),
+                toSql.scores().stream().filter(s -> s.modelId().equals("fit")).findFirst().orElseThrow()
+                        .topContributions());
         assertTrue(!toMql.transitionId().equals(toSql.transitionId()));
 
         // Queue topics carry the same transitions, once each.

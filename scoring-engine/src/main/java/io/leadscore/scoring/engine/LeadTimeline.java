@@ -104,8 +104,8 @@ final class LeadTimeline {
                     awarded.addLast(fact);
                     awards.add(new Award(fact, rule));
                 } else if (explain) {
-                    excluded.add(new CappedMatch(fact.eventId(), fact.type(), fact.occurredAt(), rule.id(), rule.points(),
-                            capReason(rule, awarded)));
+                    excluded.add(new CappedMatch(fact.eventId(), fact.type(), fact.occurredAt(), rule.id(), rule.label(),
+                            rule.points(), capReason(rule, awarded)));
                 }
             }
         }
@@ -185,7 +185,7 @@ final class LeadTimeline {
                 attributeSum += rule.points();
                 if (explain) {
                     contributions.add(new Contribution(Contribution.Kind.ATTRIBUTE, null, rule.attribute(), null, null,
-                            rule.id(), rule.points(), 1.0, rule.points()));
+                            rule.id(), rule.label(), rule.points(), 1.0, rule.points()));
                 }
             }
         }
@@ -206,7 +206,7 @@ final class LeadTimeline {
             eventSum += effective;
             if (explain) {
                 contributions.add(new Contribution(Contribution.Kind.EVENT, fact.eventId(), null, fact.type(),
-                        fact.occurredAt(), award.rule().id(), points, decay, effective));
+                        fact.occurredAt(), award.rule().id(), award.rule().label(), points, decay, effective));
             }
         }
         double score = model.clamp(raw);

@@ -41,7 +41,7 @@ public final class Scorer {
     }
 
     /**
-     * Contributions added up per rule, largest absolute total first (ties by rule id).
+     * Contributions added up per rule, with the rule's label, largest absolute total first (ties by rule id).
      *
      * @param limit how many rules at most
      */
@@ -52,8 +52,10 @@ public final class Scorer {
         Map<String, RuleTotal> byRule = new LinkedHashMap<>();
         for (Contribution contribution : explanation.contributions()) {
             byRule.merge(contribution.ruleId(),
-                    new RuleTotal(contribution.ruleId(), contribution.kind(), 1, contribution.effectivePoints()),
-                    (sum, one) -> new RuleTotal(sum.ruleId(), sum.kind(), sum.count() + 1, sum.total() + one.total()));
+                    new RuleTotal(contribution.ruleId(), contribution.label(), contribution.kind(), 1,
+                            contribution.effectivePoints()),
+                    (sum, one) -> new RuleTotal(sum.ruleId(), sum.label(), sum.kind(), sum.count() + 1,
+                            sum.total() + one.total()));
         }
         List<RuleTotal> totals = new ArrayList<>(byRule.values());
         totals.sort(Comparator.comparingDouble((RuleTotal total) -> Math.abs(total.total())).reversed()

@@ -104,7 +104,8 @@ class ScorerTest {
 
         assertEquals(15.0, explanation.score(), "attribute points do not decay");
         assertEquals(Map.of("companySize", "250"), explanation.profile());
-        assertEquals(List.of(new Contribution(Kind.ATTRIBUTE, null, "companySize", null, null, "big", 15, 1.0, 15)),
+        assertEquals(List.of(new Contribution(Kind.ATTRIBUTE, null, "companySize", null, null, "big", "big", 15, 1.0,
+                15)),
                 explanation.contributions());
         assertEquals(20.0, score(model, facts, T.minus(Duration.ofDays(85))), "before the phone was removed");
         assertEquals(5.0, score(model, facts, T.minus(Duration.ofDays(95))), "before the size grew");
@@ -149,8 +150,8 @@ class ScorerTest {
         assertEquals(List.of("w0", "w1"), awardedIds(explanation, "webinar"));
         assertEquals(List.of("w2", "w3", "w4"), explanation.excluded().stream().map(CappedMatch::eventId).toList());
         CappedMatch first = explanation.excluded().get(0);
-        assertEquals(new CappedMatch("w2", "webinar_attended", T.minus(Duration.ofDays(200)), "webinar", 10,
-                "maxTimes 2 reached: awarded w0, w1"), first);
+        assertEquals(new CappedMatch("w2", "webinar_attended", T.minus(Duration.ofDays(200)), "webinar", "webinar",
+                10, "maxTimes 2 reached: awarded w0, w1"), first);
     }
 
     @Test
@@ -240,7 +241,7 @@ class ScorerTest {
         assertEquals(10.0, score(model, demo, T.plus(Duration.ofDays(60))), "40 points, 60 days at P30D: 10");
         assertEquals(40 / Math.sqrt(2), score(model, demo, T.plus(Duration.ofDays(15))), 1e-12);
         Contribution contribution = Scorer.explain(model, demo, T.plus(Duration.ofDays(60))).contributions().get(0);
-        assertEquals(new Contribution(Kind.EVENT, "d", null, "demo_request", T, "demo", 40, 0.25, 10), contribution);
+        assertEquals(new Contribution(Kind.EVENT, "d", null, "demo_request", T, "demo", "demo", 40, 0.25, 10), contribution);
 
         ScoringModel noDecay = rules(obj("id", "demo", "event", "demo_request", "points", 40));
         assertEquals(40.0, score(noDecay, demo, T.plus(Duration.ofDays(3650))));
@@ -269,16 +270,22 @@ class ScorerTest {
         Instant sixtyDaysAgo = T.minus(Duration.ofDays(60));
         Instant thirtyDaysAgo = T.minus(Duration.ofDays(30));
         assertEquals(List.of(
-                new Contribution(Kind.ATTRIBUTE, null, "jobTitle", null, null, "senior-title", 20, 1, 20),
-                new Contribution(Kind.ATTRIBUTE, null, "companySize", null, null, "mid-market", 15, 1, 15),
-                new Contribution(Kind.EVENT, "p1", null, "page_view", sixtyDaysAgo, "pricing-page", 15, 0.25, 3.75),
-                new Contribution(Kind.EVENT, "p2", null, "page_view", sixtyDaysAgo, "pricing-page", 15, 0.25, 3.75),
-                new Contribution(Kind.EVENT, "p3", null, "page_view", sixtyDaysAgo, "pricing-page", 15, 0.25, 3.75),
-                new Contribution(Kind.EVENT, "d1", null, "demo_request", thirtyDaysAgo, "demo", 40, 0.5, 20),
-                new Contribution(Kind.EVENT, "p5", null, "page_view", thirtyDaysAgo, "pricing-page", 15, 0.5, 7.5),
-                new Contribution(Kind.EVENT, "c1", null, "page_view", T, "careers", -10, 1, -10)),
+                new Contribution(Kind.ATTRIBUTE, null, "jobTitle", null, null, "senior-title", "Senior job title", 20, 1,
+                        20),
+                new Contribution(Kind.ATTRIBUTE, null, "companySize", null, null, "mid-market", "mid-market", 15, 1, 15),
+                new Contribution(Kind.EVENT, "p1", null, "page_view", sixtyDaysAgo, "pricing-page", "Viewed pricing", 15,
+                        0.25, 3.75),
+                new Contribution(Kind.EVENT, "p2", null, "page_view", sixtyDaysAgo, "pricing-page", "Viewed pricing", 15,
+                        0.25, 3.75),
+                new Contribution(Kind.EVENT, "p3", null, "page_view", sixtyDaysAgo, "pricing-page", "Viewed pricing", 15,
+                        0.25, 3.75),
+                new Contribution(Kind.EVENT, "d1", null, "demo_request", thirtyDaysAgo, "demo", "Requested a demo", 40,
+                        0.5, 20),
+                new Contribution(Kind.EVENT, "p5", null, "page_view", thirtyDaysAgo, "pricing-page", "Viewed pricing", 15,
+                        0.5, 7.5),
+                new Contribution(Kind.EVENT, "c1", null, "page_view", T, "careers", "Visited careers", -10, 1, -10)),
                 explanation.contributions());
-        assertEquals(List.of(new CappedMatch("p4", "page_view", sixtyDaysAgo, "pricing-page", 15,
+        assertEquals(List.of(new CappedMatch("p4", "page_view", sixtyDaysAgo, "pricing-page", "Viewed pricing", 15,
                 "maxTimes 3 per P7D reached: awarded p1, p2, p3")), explanation.excluded());
         assertEquals(63.75, explanation.raw());
         assertEquals(63.75, explanation.score());
@@ -289,10 +296,15 @@ class ScorerTest {
         assertEquals(T, explanation.at());
         assertEquals(new ScoreResult(63.75, "hot"), Scorer.score(model, facts, T));
 
-        assertEquals(List.of(new RuleTotal("demo", Kind.EVENT, 1, 20), new RuleTotal("senior-title", Kind.ATTRIBUTE, 1, 20),
-                new RuleTotal("pricing-page", Kind.EVENT, 4, 18.75)), Scorer.topContributions(explanation, 3));
+        assertEquals(List.of(new RuleTotal("demo", "Requested a demo", Kind.EVENT, 1, 20),
+                new RuleTotal("senior-title", "Senior job title", Kind.ATTRIBUTE, 1, 20),
+                new RuleTotal("pricing-page", "Viewed pricing", Kind.EVENT, 4, 18.75)),
+                Scorer.topContributions(explanation, 3));
         assertEquals(5, Scorer.topContributions(explanation, 10).size());
-        assertEquals(new RuleTotal("careers", Kind.EVENT, 1, -10), Scorer.topContributions(explanation, 10).get(4));
+        assertEquals(new RuleTotal("mid-market", "mid-market", Kind.ATTRIBUTE, 1, 15),
+                Scorer.topContributions(explanation, 10).get(3), "a rule without a label is labelled by its id");
+        assertEquals(new RuleTotal("careers", "Visited careers", Kind.EVENT, 1, -10),
+                Scorer.topContributions(explanation, 10).get(4));
         assertEquals(List.of(), Scorer.topContributions(explanation, 0));
         assertThrows(IllegalArgumentException.class, () -> Scorer.topContributions(explanation, -1));
     }

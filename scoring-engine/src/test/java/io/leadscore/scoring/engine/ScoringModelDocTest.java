@@ -44,8 +44,9 @@ import io.leadscore.scoring.engine.model.ScoringModel;
  * <li>{@code json events}: the lead's events for the preceding model: {@code eventId}, {@code type},
  * {@code occurredAt}, optional {@code properties} and {@code attributes}, in any order.</li>
  * <li>{@code json expected}: the explanation at {@code at}: {@code raw}, {@code score}, {@code band},
- * {@code contributions} in summation order ({@code rule}, {@code event} or {@code attribute}, {@code points},
- * {@code decay}, {@code effective}), {@code excluded} (default none: {@code rule}, {@code event}, {@code reason}),
+ * {@code contributions} in summation order ({@code rule}, optional {@code label}, {@code event} or {@code attribute},
+ * {@code points}, {@code decay}, {@code effective}), {@code excluded} (default none: {@code rule}, optional
+ * {@code label}, {@code event}, {@code reason}),
  * optionally {@code profile} and {@code nextChange} (an instant, or null for never). An example may have several.</li>
  * <li>{@code json conditions}: operator rows {@code {"op", "value"?, "actual"?, "holds"}} on one property
  * ({@code actual} absent: the property is missing), or {@code {"op", "value", "error"}} for a rejected value.</li>
@@ -171,6 +172,9 @@ class ScoringModelDocTest {
             CappedMatch actual = explanation.excluded().get(i);
             String rowWhere = where + " excluded[" + i + "]";
             assertEquals(row.get("rule"), actual.ruleId(), rowWhere + ": rule");
+            if (row.containsKey("label")) {
+                assertEquals(row.get("label"), actual.label(), rowWhere + ": label");
+            }
             assertEquals(row.get("event"), actual.eventId(), rowWhere + ": event");
             assertEquals(row.get("reason"), actual.reason(), rowWhere + ": reason");
         }
@@ -188,6 +192,9 @@ class ScoringModelDocTest {
 
     private static void assertContribution(Map<String, Object> row, Contribution actual, String where) {
         assertEquals(row.get("rule"), actual.ruleId(), where + ": rule");
+        if (row.containsKey("label")) {
+            assertEquals(row.get("label"), actual.label(), where + ": label");
+        }
         if (row.containsKey("event")) {
             assertEquals(Contribution.Kind.EVENT, actual.kind(), where + ": kind");
             assertEquals(row.get("event"), actual.eventId(), where + ": event");

@@ -104,6 +104,6 @@ public final class ScoreUpdate {
     }
 
     private static ScoreChanged.RuleContribution toContract(RuleTotal total) {
-        return new ScoreChanged.RuleContribution(total.ruleId(), total.count(), total.total());
+        return new ScoreChanged.RuleContribution(total.ruleId(), total.count(), total.total(), total.label());
     }
 }

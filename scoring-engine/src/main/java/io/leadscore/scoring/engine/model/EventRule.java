@@ -11,12 +11,20 @@ import java.util.Objects;
  *
  * @param maxTimes {@code null} when the rule is not capped
  * @param per {@code null} when the cap counts over all time
+ * @param label for people; {@code null} means the id
  */
 public record EventRule(String id, String eventType, List<Condition> where, double points, Integer maxTimes,
-        Duration per) implements Rule {
+        Duration per, String label) implements Rule {
+
+    /** A rule labelled by its id. */
+    public EventRule(String id, String eventType, List<Condition> where, double points, Integer maxTimes,
+            Duration per) {
+        this(id, eventType, where, points, maxTimes, per, null);
+    }
 
     public EventRule {
         Objects.requireNonNull(id, "id");
+        label = label == null ? id : label;
         Objects.requireNonNull(eventType, "eventType");
         where = where == null ? List.of() : List.copyOf(where);
         if (maxTimes != null && maxTimes < 1) {

@@ -21,11 +21,13 @@ public final class ModelParser {
     public static final int MAX_RULES = 200;
     public static final Pattern RULE_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
     public static final Pattern EVENT_TYPE = Pattern.compile("[a-z][a-z0-9_.]{0,63}");
+    /** Labels end up in e-mails, chat messages and one-segment SMS, so they stay short. */
+    public static final int MAX_LABEL_LENGTH = 120;
 
     private static final Set<String> MODEL_FIELDS = Set.of("name", "halfLife", "floor", "cap", "bands", "rules");
     private static final Set<String> BAND_FIELDS = Set.of("name", "from");
-    private static final Set<String> RULE_FIELDS = Set.of("id", "event", "attribute", "where", "op", "value", "points",
-            "maxTimes", "per");
+    private static final Set<String> RULE_FIELDS = Set.of("id", "label", "event", "attribute", "where", "op", "value",
+            "points", "maxTimes", "per");
     private static final Set<String> CONDITION_FIELDS = Set.of("property", "op", "value");
 
     private final List<ModelError> errors = new ArrayList<>();
@@ -154,6 +156,7 @@ public final class ModelParser {
                 error(ruleId, path + ".id", "duplicate rule id '" + ruleId + "' (also rules[" + earlier + "])");
             }
         }
+        String label = optionalLabel(ruleId, path + ".label", rule.get("label"));
 
         Double points = null;
         Object pointsJson = rule.get("points");
@@ -213,9 +216,9 @@ public final class ModelParser {
             return null;
         }
         if (isEvent) {
-            return new EventRule(ruleId, eventType, where, points, maxTimes, per);
+            return new EventRule(ruleId, eventType, where, points, maxTimes, per, label);
         }
-        return new AttributeRule(ruleId, attributeCondition, points);
+        return new AttributeRule(ruleId, attributeCondition, points, label);
     }
 
     private List<Condition> parseWhere(String ruleId, String rulePath, Object json) {
@@ -263,6 +266,32 @@ public final class ModelParser {
             return null;
         }
         return field == null ? null : Condition.of(field, operator, value);
+    }
+
+    /** The label without surrounding whitespace; {@code null} when absent (the rule is then labelled by its id). */
+    private String optionalLabel(String ruleId, String field, Object json) {
+        if (json == null) {
+            return null;
+        }
+        if (!(json instanceof String text)) {
+            error(ruleId, field, "label must be a string, not " + describe(json));
+            return null;
+        }
+        String label = text.strip();
+        if (label.isEmpty()) {
+            error(ruleId, field, "label must not be blank (leave it out to show the rule id)");
+            return null;
+        }
+        int length = label.codePointCount(0, label.length());
+        if (length > MAX_LABEL_LENGTH) {
+            error(ruleId, field, "label must be at most " + MAX_LABEL_LENGTH + " characters, not " + length);
+            return null;
+        }
+        if (label.codePoints().anyMatch(Character::isISOControl)) {
+            error(ruleId, field, "label must be one line without control characters");
+            return null;
+        }
+        return label;
     }
 
     private Integer optionalMaxTimes(String ruleId, String rulePath, Object json) {

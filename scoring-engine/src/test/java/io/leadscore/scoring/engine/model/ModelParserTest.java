@@ -75,6 +75,8 @@ class ModelParserTest {
 
         AttributeRule senior = (AttributeRule) model.rules().get(3);
         assertEquals("jobTitle", senior.attribute());
+        assertEquals(List.of("Viewed pricing", "Requested a demo", "Visited careers", "Senior job title", "mid-market"),
+                model.rules().stream().map(Rule::label).toList(), "a rule without a label is labelled by its id");
         assertEquals(Operator.MATCHES, senior.condition().operator());
         assertTrue(senior.condition().pattern().isPresent(), "the regex is compiled once, at parse time");
         assertEquals(List.of(senior, model.rules().get(4)), model.attributeRules());
@@ -158,6 +160,43 @@ class ModelParserTest {
         assertOnlyError(withRules(pageView("views"), pageView("other"), pageView("views")), "views", "rules[2].id",
                 "duplicate rule id 'views' (also rules[0])");
         assertTrue(ModelParser.parse("m", 1, withRules(pageView("A1_b.c-d"), pageView("x".repeat(64)))).isValid());
+    }
+
+    @Test
+    void labelsAreOptionalTrimmedAndDefaultToTheId() {
+        ScoringModel model = ModelParser.parse("m", 1, withRules(
+                obj("id", "demo", "label", "  Requested a demo ", "event", "demo_request", "points", 40),
+                obj("id", "plain", "label", null, "event", "page_view", "points", 1),
+                obj("id", "senior", "label", "Senior job title — VP, director or head of", "attribute", "jobTitle",
+                        "op", "exists", "points", 20),
+                obj("id", "long", "label", "é".repeat(ModelParser.MAX_LABEL_LENGTH), "event", "email_open",
+                        "points", 1)))
+                .orElseThrow();
+
+        assertEquals(List.of("Requested a demo", "plain", "Senior job title — VP, director or head of",
+                "é".repeat(ModelParser.MAX_LABEL_LENGTH)), model.rules().stream().map(Rule::label).toList());
+        assertEquals("plain", new EventRule("plain", "page_view", List.of(), 1, null, null).label());
+        assertEquals("a", new AttributeRule("a", Condition.of("x", Operator.EXISTS, null), 1).label());
+    }
+
+    @Test
+    void labelsMustBeShortNonBlankOneLineStrings() {
+        assertOnlyError(withRules(obj("id", "demo", "label", 40, "event", "demo_request", "points", 40)), "demo",
+                "rules[0].label", "label must be a string, not 40");
+        assertOnlyError(withRules(obj("id", "demo", "label", arr("Demo"), "event", "demo_request", "points", 40)),
+                "demo", "rules[0].label", "label must be a string, not an array");
+        assertOnlyError(withRules(obj("id", "demo", "label", " \t ", "event", "demo_request", "points", 40)), "demo",
+                "rules[0].label", "label must not be blank (leave it out to show the rule id)");
+        assertOnlyError(withRules(obj("id", "demo", "label", "", "event", "demo_request", "points", 40)), "demo",
+                "rules[0].label", "label must not be blank");
+        assertOnlyError(withRules(obj("id", "big", "label", "x".repeat(121), "attribute", "companySize", "op", "gte",
+                "value", 200, "points", 15)), "big", "rules[0].label", "label must be at most 120 characters, not 121");
+        assertOnlyError(withRules(obj("id", "demo", "label", "Requested\na demo", "event", "demo_request",
+                "points", 40)), "demo", "rules[0].label", "label must be one line without control characters");
+        // A rule without a usable id is still told what is wrong with its label.
+        List<ModelError> errors = errorsOf(withRules(obj("label", true, "event", "demo_request", "points", 40)));
+        assertEquals(List.of(new ModelError(null, "rules[0].id", "id is required"),
+                new ModelError(null, "rules[0].label", "label must be a string, not true")), errors);
     }
 
     @Test
