@@ -42,7 +42,12 @@ final class BandCrossing {
 
     static Optional<Instant> next(ScoringModel model, Collection<Fact> facts, Instant now) {
         Objects.requireNonNull(now, "now");
-        LeadTimeline timeline = LeadTimeline.build(model, facts, null, false);
+        return next(model, LeadTimeline.build(model, facts, null, false), now);
+    }
+
+    /** The same from a timeline already built without a horizon. */
+    static Optional<Instant> next(ScoringModel model, LeadTimeline timeline, Instant now) {
+        Objects.requireNonNull(now, "now");
         return new BandCrossing(model, timeline, now).from(now);
     }
 

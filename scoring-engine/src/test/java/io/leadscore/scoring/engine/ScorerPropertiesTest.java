@@ -39,6 +39,22 @@ class ScorerPropertiesTest {
     }
 
     @Test
+    void evaluateGivesExactlyWhatExplainAndNextChangeGiveSeparately() {
+        long seed = RandomLeads.seed();
+        Random random = new Random(seed);
+        RandomLeads leads = new RandomLeads(random);
+        for (int i = 0; i < ITERATIONS; i++) {
+            String context = "seed=" + seed + " iteration=" + i;
+            ScoringModel model = leads.model();
+            List<Fact> facts = leads.facts();
+            Instant at = leads.instantNear(RandomLeads.NOW);
+            Scorer.Evaluation evaluation = Scorer.evaluate(model, facts, at);
+            assertEquals(Scorer.explain(model, facts, at), evaluation.explanation(), context);
+            assertEquals(Scorer.nextChange(model, facts, at), evaluation.nextChange(), context);
+        }
+    }
+
+    @Test
     void duplicatesNeverChangeTheScore() {
         long seed = RandomLeads.seed();
         Random random = new Random(seed);

@@ -55,8 +55,9 @@ public final class ScoreUpdate {
      */
     public static Outcome decide(Trigger trigger, String tenant, String leadId, ScoringModel model,
             Collection<Fact> facts, Set<String> newEventIds, Row current, Instant now, Instant sourceReceivedAt) {
-        Explanation after = Scorer.explain(model, facts, now);
-        Instant nextChange = Scorer.nextChange(model, facts, now).orElse(null);
+        Scorer.Evaluation evaluation = Scorer.evaluate(model, facts, now);
+        Explanation after = evaluation.explanation();
+        Instant nextChange = evaluation.nextChange().orElse(null);
         Row row = new Row(tenant, model.modelId(), leadId, model.version(), after.score(), after.band(), now, nextChange);
         if (trigger == Trigger.REBUILD) {
             return new Outcome(row, null);
