@@ -33,8 +33,11 @@ public final class Scorer {
                 snapshot.profile());
     }
 
-    /** An explanation at an instant together with the lead's next band change after it. */
-    public record Evaluation(Explanation explanation, Optional<Instant> nextChange) {
+    /**
+     * A score at an instant together with the lead's next band change after it; {@code explanation} only from
+     * {@link #evaluate}.
+     */
+    public record Evaluation(ScoreResult result, Explanation explanation, Optional<Instant> nextChange) {
     }
 
     /**
@@ -49,7 +52,16 @@ public final class Scorer {
         Explanation explanation = new Explanation(model.modelId(), model.version(), now, snapshot.contributions(),
                 timeline.excludedUpTo(now), snapshot.raw(), model.floor(), model.cap(), snapshot.score(),
                 bandName(snapshot.band()), snapshot.profile());
-        return new Evaluation(explanation, BandCrossing.next(model, timeline, now));
+        return new Evaluation(explanation.result(), explanation, BandCrossing.next(model, timeline, now));
+    }
+
+    /** {@link #score} and {@link #nextChange} at once from one timeline, for rebuilds and decay checks. */
+    public static Evaluation scoreWithNextChange(ScoringModel model, Collection<Fact> facts, Instant now) {
+        Objects.requireNonNull(now, "now");
+        LeadTimeline timeline = LeadTimeline.build(model, facts, null, false);
+        LeadTimeline.Snapshot snapshot = timeline.at(now, false);
+        return new Evaluation(new ScoreResult(snapshot.score(), bandName(snapshot.band())), null,
+                BandCrossing.next(model, timeline, now));
     }
 
     /** The same score and band as {@link #explain}, without building the explanation. */

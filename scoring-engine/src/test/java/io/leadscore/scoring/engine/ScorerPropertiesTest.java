@@ -51,6 +51,9 @@ class ScorerPropertiesTest {
             Scorer.Evaluation evaluation = Scorer.evaluate(model, facts, at);
             assertEquals(Scorer.explain(model, facts, at), evaluation.explanation(), context);
             assertEquals(Scorer.nextChange(model, facts, at), evaluation.nextChange(), context);
+            Scorer.Evaluation cheap = Scorer.scoreWithNextChange(model, facts, at);
+            assertEquals(Scorer.score(model, facts, at), cheap.result(), context);
+            assertEquals(evaluation.nextChange(), cheap.nextChange(), context);
         }
     }
 

@@ -55,15 +55,19 @@ public final class ScoreUpdate {
      */
     public static Outcome decide(Trigger trigger, String tenant, String leadId, ScoringModel model,
             Collection<Fact> facts, Set<String> newEventIds, Row current, Instant now, Instant sourceReceivedAt) {
-        Scorer.Evaluation evaluation = Scorer.evaluate(model, facts, now);
-        Explanation after = evaluation.explanation();
+        // New events nearly always publish, and a change carries the explanation's top rules and profile; the other
+        // triggers publish only on a band change, so they explain only then.
+        Scorer.Evaluation evaluation = trigger == Trigger.EVENTS
+                ? Scorer.evaluate(model, facts, now)
+                : Scorer.scoreWithNextChange(model, facts, now);
+        ScoreResult result = evaluation.result();
         Instant nextChange = evaluation.nextChange().orElse(null);
-        Row row = new Row(tenant, model.modelId(), leadId, model.version(), after.score(), after.band(), now, nextChange);
+        Row row = new Row(tenant, model.modelId(), leadId, model.version(), result.score(), result.band(), now, nextChange);
         if (trigger == Trigger.REBUILD) {
             return new Outcome(row, null);
         }
         String previousBand = current == null ? null : current.band();
-        boolean bandChanged = current == null || !Objects.equals(previousBand, after.band());
+        boolean bandChanged = current == null || !Objects.equals(previousBand, result.band());
         Double previousScore = current == null ? null : current.score();
         ScoreChanged.Cause cause;
         boolean publish;
@@ -71,7 +75,7 @@ public final class ScoreUpdate {
             case EVENTS -> {
                 List<Fact> before = facts.stream().filter(f -> !newEventIds.contains(f.eventId())).toList();
                 ScoreResult beforeResult = Scorer.score(model, before, now);
-                boolean changedByEvents = Double.compare(beforeResult.score(), after.score()) != 0;
+                boolean changedByEvents = Double.compare(beforeResult.score(), result.score()) != 0;
                 publish = changedByEvents || bandChanged;
                 if (current != null) {
                     previousScore = beforeResult.score();
@@ -90,6 +94,9 @@ public final class ScoreUpdate {
         if (!publish) {
             return new Outcome(row, null);
         }
+        Explanation after = evaluation.explanation() != null
+                ? evaluation.explanation()
+                : Scorer.explain(model, facts, now);
         List<ScoreChanged.RuleContribution> top = Scorer.topContributions(after, TOP_CONTRIBUTIONS).stream()
                 .map(ScoreUpdate::toContract).toList();
         Map<String, Object> profile = after.profile();
