@@ -11,10 +11,13 @@ import io.leadscore.contracts.LeadEvent;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 
 /**
- * Turns validated events into published facts: assigns missing ids, drops resends, publishes the rest and completes
- * only when the broker has acknowledged all of them.
+ * Turns validated events into published facts: assigns missing ids, drops resends, publishes the rest as one batch
+ * and completes only when the broker has acknowledged all of them. Ids of events the broker did not take are released,
+ * so the client's retry publishes them instead of counting them as duplicates.
  */
 @ApplicationScoped
 public class EventIngestion {
@@ -32,7 +35,7 @@ public class EventIngestion {
     }
 
     public Uni<IngestResult> ingest(String tenant, List<EventValidator.ValidEvent> events, Instant receivedAt) {
-        List<Uni<Void>> sends = new ArrayList<>(events.size());
+        List<LeadEvent> facts = new ArrayList<>(events.size());
         int duplicateCount = 0;
         for (EventValidator.ValidEvent e : events) {
             String eventId = e.eventId() != null ? e.eventId() : UUID.randomUUID().toString();
@@ -40,16 +43,20 @@ public class EventIngestion {
                 duplicateCount++;
                 continue;
             }
-            var fact = new LeadEvent(LeadEvent.CURRENT_SCHEMA_VERSION, tenant, eventId, e.leadId(), e.type(),
-                    e.occurredAt(), receivedAt, e.properties(), e.attributes());
-            sends.add(publisher.publish(fact).onFailure().invoke(() -> recentIds.release(tenant, eventId)));
+            facts.add(new LeadEvent(LeadEvent.CURRENT_SCHEMA_VERSION, tenant, eventId, e.leadId(), e.type(),
+                    e.occurredAt(), receivedAt, e.properties(), e.attributes()));
         }
-        int acceptedCount = sends.size();
+        int acceptedCount = facts.size();
         int duplicateTotal = duplicateCount;
-        Uni<Void> all = sends.isEmpty()
-                ? Uni.createFrom().voidItem()
-                : Uni.join().all(sends).andCollectFailures().replaceWithVoid();
-        return all.map(ignored -> {
+        Uni<Void> published = publisher.publish(facts).onFailure(LeadEventPublisher.PublishFailedException.class)
+                .invoke(failure -> ((LeadEventPublisher.PublishFailedException) failure).unacknowledged()
+                        .forEach(fact -> recentIds.release(tenant, fact.eventId())));
+        // Acknowledgements arrive on the producer's I/O thread; answer from the request's own context (event loop).
+        Context context = Vertx.currentContext();
+        if (context != null) {
+            published = published.emitOn(task -> context.runOnContext(ignored -> task.run()));
+        }
+        return published.map(ignored -> {
             accepted.increment(acceptedCount);
             duplicates.increment(duplicateTotal);
             return new IngestResult(acceptedCount, duplicateTotal);

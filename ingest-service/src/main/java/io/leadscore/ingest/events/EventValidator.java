@@ -1,6 +1,5 @@
 package io.leadscore.ingest.events;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -39,8 +38,11 @@ public final class EventValidator {
             Map<String, Object> properties, Map<String, Object> attributes) {
     }
 
-    /** Validates one event node; problems are added to {@code problems} under {@code index}. */
-    public ValidEvent validate(JsonNode node, int index, Instant now, List<EventProblem> problems) {
+    /**
+     * Validates one event node; problems are added to {@code problems} under {@code index}. {@code sizeBytes} is the
+     * event's size as sent (its bytes in the request body, or its NDJSON line).
+     */
+    public ValidEvent validate(JsonNode node, int index, Instant now, long sizeBytes, List<EventProblem> problems) {
         int before = problems.size();
         if (node == null || !node.isObject()) {
             problems.add(new EventProblem(index, "", "an event must be a JSON object"));
@@ -71,9 +73,9 @@ public final class EventValidator {
             problems.add(new EventProblem(index, "attributes", "a '" + LeadEvent.PROFILE_UPDATED
                     + "' event needs an attributes object"));
         }
-        int size = node.toString().getBytes(StandardCharsets.UTF_8).length;
-        if (size > limits.maxEventBytes()) {
-            problems.add(new EventProblem(index, "", "event is " + size + " bytes; the limit is " + limits.maxEventBytes()));
+        if (sizeBytes > limits.maxEventBytes()) {
+            problems.add(new EventProblem(index, "", "event is " + sizeBytes + " bytes; the limit is "
+                    + limits.maxEventBytes()));
         }
         if (problems.size() > before) {
             return null;
@@ -123,12 +125,27 @@ public final class EventValidator {
             problems.add(new EventProblem(index, "type", "is required"));
         } else if (!value.isTextual()) {
             problems.add(new EventProblem(index, "type", "must be a string, not " + describe(value)));
-        } else if (!TYPE.matcher(value.textValue()).matches()) {
+        } else if (!isType(value.textValue())) {
             problems.add(new EventProblem(index, "type", "must match " + TYPE.pattern() + " (e.g. page_view)"));
         } else {
             return value.textValue();
         }
         return null;
+    }
+
+    /** Same as {@link #TYPE}{@code .matcher(text).matches()}, without a regex engine per event. */
+    static boolean isType(String text) {
+        int length = text.length();
+        if (length == 0 || length > 64 || text.charAt(0) < 'a' || text.charAt(0) > 'z') {
+            return false;
+        }
+        for (int i = 1; i < length; i++) {
+            char c = text.charAt(i);
+            if (!(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '_' || c == '.')) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private Instant occurredAt(JsonNode node, int index, Instant now, List<EventProblem> problems) {

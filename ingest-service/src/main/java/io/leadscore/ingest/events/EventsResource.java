@@ -3,6 +3,7 @@ package io.leadscore.ingest.events;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 
@@ -20,8 +21,11 @@ import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.leadscore.ingest.ratelimit.TenantRateLimiter;
 import io.leadscore.security.Roles;
@@ -91,9 +95,9 @@ public class EventsResource {
     }
 
     private List<EventValidator.ValidEvent> parse(byte[] body, Instant now, List<EventProblem> problems) {
-        JsonNode root;
+        Body parsed;
         try {
-            root = strictMapper.readTree(body);
+            parsed = read(body);
         } catch (JsonParseException e) {
             problems.add(new EventProblem(null, null, "malformed JSON: " + e.getOriginalMessage() + " at line "
                     + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr()));
@@ -102,6 +106,7 @@ public class EventsResource {
             problems.add(new EventProblem(null, null, "malformed JSON: " + e.getMessage()));
             return List.of();
         }
+        JsonNode root = parsed.root();
         if (root == null || root.isMissingNode()) {
             problems.add(new EventProblem(null, null, "the body is empty; send one event or {\"events\": [...]}"));
             return List.of();
@@ -113,7 +118,7 @@ public class EventsResource {
         }
         List<EventValidator.ValidEvent> events = new ArrayList<>();
         if (!root.has("events")) {
-            EventValidator.ValidEvent e = validator.validate(root, 0, now, problems);
+            EventValidator.ValidEvent e = validator.validate(root, 0, now, parsed.rootBytes(), problems);
             if (e != null) {
                 events.add(e);
             }
@@ -136,11 +141,49 @@ public class EventsResource {
             return events;
         }
         for (int i = 0; i < array.size(); i++) {
-            EventValidator.ValidEvent e = validator.validate(array.get(i), i, now, problems);
+            EventValidator.ValidEvent e = validator.validate(array.get(i), i, now, parsed.eventBytes()[i], problems);
             if (e != null) {
                 events.add(e);
             }
         }
         return events;
+    }
+
+    /** The body's tree, and the bytes each event took in it (the per-event size limit is on the event as sent). */
+    private record Body(JsonNode root, long rootBytes, long[] eventBytes) {
+    }
+
+    /**
+     * Reads the body like {@code readTree}, except that the elements of a top-level {@code events} array are read one
+     * by one to note where each starts and ends (measuring them afterwards meant serialising every event again).
+     */
+    private Body read(byte[] body) throws IOException {
+        try (JsonParser parser = strictMapper.createParser(body)) {
+            JsonToken first = parser.nextToken();
+            if (first != JsonToken.START_OBJECT) {
+                return new Body(first == null ? null : strictMapper.readTree(parser), body.length, new long[0]);
+            }
+            long rootStart = parser.currentTokenLocation().getByteOffset();
+            ObjectNode root = strictMapper.getNodeFactory().objectNode();
+            long[] eventBytes = new long[0];
+            for (JsonToken token = parser.nextToken(); token == JsonToken.FIELD_NAME; token = parser.nextToken()) {
+                String name = parser.currentName();
+                if (parser.nextToken() == JsonToken.START_ARRAY && name.equals("events")) {
+                    ArrayNode events = root.putArray(name);
+                    eventBytes = new long[16];
+                    for (JsonToken item = parser.nextToken(); item != JsonToken.END_ARRAY; item = parser.nextToken()) {
+                        long start = parser.currentTokenLocation().getByteOffset();
+                        events.add((JsonNode) strictMapper.readTree(parser));
+                        if (events.size() > eventBytes.length) {
+                            eventBytes = Arrays.copyOf(eventBytes, eventBytes.length * 2);
+                        }
+                        eventBytes[events.size() - 1] = parser.currentLocation().getByteOffset() - start;
+                    }
+                } else {
+                    root.set(name, (JsonNode) strictMapper.readTree(parser));
+                }
+            }
+            return new Body(root, parser.currentLocation().getByteOffset() - rootStart, eventBytes);
+        }
     }
 }

@@ -139,7 +139,7 @@ public class BulkImportResource {
             return;
         }
         List<EventProblem> problems = new ArrayList<>();
-        EventValidator.ValidEvent event = validator.validate(node, number, Instant.now(), problems);
+        EventValidator.ValidEvent event = validator.validate(node, number, Instant.now(), line.bytes(), problems);
         if (event == null) {
             progress.rejected++;
             problems.forEach(progress::addError);

@@ -102,6 +102,26 @@ class EventsResourceTest {
     }
 
     @Test
+    void theRequestsTraceTravelsWithEveryEventOfABatch() {
+        String leadId = "lead-" + UUID.randomUUID();
+        String traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
+        given().auth().oauth2(TOKEN).contentType(ContentType.JSON)
+                .header("traceparent", "00-" + traceId + "-00f067aa0ba902b7-01")
+                .body("{\"events\":[" + event(leadId, "") + "," + event(leadId, ",\"eventId\":\"last-" + leadId + "\"")
+                        + "]}")
+                .when().post("/v1/events").then().statusCode(202).body("accepted", equalTo(2));
+
+        var records = PublishedEvents.readUntil(r -> r.key().equals("acme/" + leadId),
+                r -> parse(r).eventId().equals("last-" + leadId));
+        assertEquals(2, records.size());
+        for (var record : records) {
+            String traceparent = new String(record.headers().lastHeader(MessageHeaders.TRACEPARENT).value(),
+                    StandardCharsets.UTF_8);
+            assertTrue(traceparent.startsWith("00-" + traceId + "-"), "same trace as the request: " + traceparent);
+        }
+    }
+
+    @Test
     void resentEventIdsAreCountedAsDuplicatesAndPublishedOnce() {
         String leadId = "lead-" + UUID.randomUUID();
         String body = event(leadId, ",\"eventId\":\"dup-" + leadId + "\"");
