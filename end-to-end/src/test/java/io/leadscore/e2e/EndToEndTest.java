@@ -20,6 +20,7 @@ import javax.crypto.spec.SecretKeySpec;
 
 import jakarta.mail.internet.MimeMessage;
 
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -43,8 +44,8 @@ import io.leadscore.testing.Tokens;
 /**
  * One lead's journey through all four services on the real broker and database: events posted to ingest are scored,
  * the lead becomes hot and is routed to MQL with an owner, and the owner is alerted by an e-mail that a real SMTP
- * server receives and a signed webhook that a real HTTP server receives — all within one trace. Then the lead's score
- * decays below hot and routing moves it down.
+ * server receives and a signed webhook that a real HTTP server receives — all within one trace, whose spans every
+ * service exports to an OTLP receiver in the test. Then the lead's score decays below hot and routing moves it down.
  */
 class EndToEndTest {
 
@@ -95,8 +96,8 @@ class EndToEndTest {
         put("scoring", "/v1/models/engagement", """
                 {"name": "Engagement", "halfLife": "PT20S", "cap": 100,
                  "bands": [{"name": "cold", "from": null}, {"name": "warm", "from": 21}, {"name": "hot", "from": 50}],
-                 "rules": [{"id": "demo", "event": "demo_request", "points": 40},
-                           {"id": "pricing-page", "event": "page_view",
+                 "rules": [{"id": "demo", "label": "Requested a demo", "event": "demo_request", "points": 40},
+                           {"id": "pricing-page", "label": "Viewed pricing", "event": "page_view",
                             "where": [{"property": "url", "op": "contains", "value": "/pricing"}], "points": 15}]}
                 """);
         put("routing", "/v1/routing/policy", """
@@ -137,8 +138,9 @@ class EndToEndTest {
         assertEquals("rita@example.org", mail.getAllRecipients()[0].toString());
         String whole = GreenMailUtil.getWholeMessage(mail);
         assertTrue(whole.contains("lead-42"), whole);
-        // The reasons in plain words, carried from scoring's top contributions through routing.
-        assertTrue(whole.contains("demo (+"), whole);
+        // The reasons in the model's own words, carried from scoring's top contributions through routing.
+        assertTrue(whole.contains("Requested a demo (+"), whole);
+        assertTrue(whole.contains("Viewed pricing (+"), whole);
 
         // The signed webhook, received over HTTP, verified independently.
         await().atMost(Duration.ofSeconds(30)).until(() -> !webhooks().isEmpty());
@@ -149,12 +151,45 @@ class EndToEndTest {
         assertTrue(List.of(hook.getHeader("webhook-signature").split(" ")).contains(expected),
                 "signature " + hook.getHeader("webhook-signature") + " does not verify");
         assertTrue(hook.getBodyAsString().contains("lead-42"));
+        assertTrue(hook.getBodyAsString().contains("\"ruleId\":\"demo\",\"label\":\"Requested a demo\""),
+                hook.getBodyAsString());
 
         // One trace from the ingest request onwards: the W3C trace context travels with the event through every
-        // topic (lead-events → score-changes → leads.mql). (The outbound delivery does not continue it yet.)
+        // topic (lead-events → score-changes → leads.mql), then with the stored deliveries to the outside world.
         for (String topic : List.of(Topics.LEAD_EVENTS, Topics.SCORE_CHANGES, Topics.LEADS_MQL)) {
             assertTrue(traceparentsOn(topic, traceId).stream().anyMatch(t -> t.contains(traceId)),
                     topic + " carries the ingest request's trace id");
+        }
+        // Every service exported spans of that trace, and the webhook request and the e-mail each name a notification
+        // "deliver <channel>" span of it as their parent.
+        String hookTrace = hook.getHeader(MessageHeaders.TRACEPARENT);
+        String mailTrace = mail.getHeader(MessageHeaders.TRACEPARENT) == null
+                ? null
+                : mail.getHeader(MessageHeaders.TRACEPARENT)[0];
+        for (String sent : new String[]{hookTrace, mailTrace}) {
+            assertTrue(sent != null && sent.matches("00-" + traceId + "-[0-9a-f]{16}-01"),
+                    "a delivered message continues the ingest request's trace: " + sent);
+        }
+        List<String> services = List.of("ingest-service", "scoring-service", "routing-service", "notification-service");
+        List<OtlpReceiver.ExportedSpan> trace;
+        try {
+            trace = await().atMost(Duration.ofSeconds(15)).until(() -> platform.spans.trace(traceId), spans -> spans
+                    .stream().map(OtlpReceiver.ExportedSpan::service).toList().containsAll(services)
+                    && spanNamedBy(spans, hookTrace) != null && spanNamedBy(spans, mailTrace) != null);
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError("spans of " + services + " and the delivery spans; received "
+                    + platform.spans.trace(traceId), e);
+        }
+        for (String[] delivery : new String[][]{{hookTrace, "webhook"}, {mailTrace, "email"}}) {
+            OtlpReceiver.ExportedSpan span = spanNamedBy(trace, delivery[0]);
+            assertEquals("notification-service", span.service(), trace.toString());
+            assertEquals("deliver " + delivery[1], span.name(), trace.toString());
+            Map<String, String> attributes = span.attributes();
+            assertEquals(TENANT, attributes.get("leadscore.tenant"), span.toString());
+            assertEquals(delivery[1], attributes.get("leadscore.delivery.channel"), span.toString());
+            assertEquals("mql", attributes.get("leadscore.alert.kind"), span.toString());
+            assertEquals("delivered", attributes.get("leadscore.delivery.outcome"), span.toString());
+            assertTrue(String.valueOf(attributes.get("leadscore.delivery.id")).matches("\\d+"), span.toString());
         }
 
         JsonNode log = get("notification", "/v1/notifications?leadId=lead-42");
@@ -166,6 +201,13 @@ class EndToEndTest {
                 .asText().equals("nurture"));
         JsonNode history = get("scoring", "/v1/leads/lead-42/scores/engagement/history");
         assertTrue(history.toString().contains("\"decay\""), history.toString());
+    }
+
+    /** The span whose id a W3C traceparent names as the parent, or null. */
+    static OtlpReceiver.ExportedSpan spanNamedBy(List<OtlpReceiver.ExportedSpan> spans, String traceparent) {
+        String[] parts = traceparent.split("-");
+        return spans.stream().filter(s -> s.traceId().equals(parts[1]) && s.spanId().equals(parts[2])).findFirst()
+                .orElse(null);
     }
 
     /** The traceparent headers of every record about lead-42 on a topic. */

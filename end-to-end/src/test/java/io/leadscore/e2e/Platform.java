@@ -23,7 +23,8 @@ import io.leadscore.testing.Tokens;
 
 /**
  * The four services as packaged apps ({@code target/quarkus-app/quarkus-run.jar}), each a child JVM on a free port,
- * all on the test JVM's real Kafka broker and real PostgreSQL (one fresh database each). Started once per JVM.
+ * all on the test JVM's real Kafka broker and real PostgreSQL (one fresh database each), all exporting their spans to
+ * one OTLP receiver in the test JVM ({@link #spans}). Started once per JVM.
  */
 final class Platform {
 
@@ -33,6 +34,8 @@ final class Platform {
 
     final Map<String, Integer> ports = new LinkedHashMap<>();
     final Map<String, Path> logs = new HashMap<>();
+    /** Every span the services export (OTLP over HTTP, protobuf), batched every 100 ms. */
+    final OtlpReceiver spans = new OtlpReceiver();
     private final List<Process> processes = new ArrayList<>();
 
     static synchronized Platform start(Map<String, Map<String, String>> extraEnv) {
@@ -69,6 +72,9 @@ final class Platform {
                 env.put("QUARKUS_DATASOURCE_PASSWORD", pg.password);
                 env.put("MP_JWT_VERIFY_PUBLICKEY_LOCATION", key.toString());
                 env.put("QUARKUS_LOG_CATEGORY__IO_OPENTELEMETRY__LEVEL", "OFF");
+                env.put("QUARKUS_OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", spans.endpoint());
+                env.put("QUARKUS_OTEL_EXPORTER_OTLP_TRACES_PROTOCOL", "http/protobuf");
+                env.put("QUARKUS_OTEL_BSP_SCHEDULE_DELAY", "100ms");
                 env.putAll(extraEnv.getOrDefault(service, Map.of()));
                 Path jar = root.resolve(service + "-service/target/quarkus-app/quarkus-run.jar");
                 if (!Files.exists(jar)) {
@@ -114,6 +120,9 @@ final class Platform {
     void stop() {
         for (Process p : processes) {
             p.destroy();
+        }
+        if (!logs.isEmpty()) {
+            spans.writeTo(logs.values().iterator().next().resolveSibling("spans.txt"));
         }
         for (Process p : processes) {
             try {

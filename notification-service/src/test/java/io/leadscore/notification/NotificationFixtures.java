@@ -14,6 +14,7 @@ import io.leadscore.contracts.ContractsJson;
 import io.leadscore.contracts.LeadEscalated;
 import io.leadscore.contracts.LeadStageChanged;
 import io.leadscore.contracts.MessageKeys;
+import io.leadscore.contracts.ScoreChanged;
 import io.leadscore.testing.KafkaBroker;
 import io.leadscore.testing.Tokens;
 import io.restassured.http.ContentType;
@@ -42,7 +43,10 @@ public final class NotificationFixtures {
             String to, String ruleId, String owner, boolean alert) {
         Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
         return new LeadStageChanged(LeadStageChanged.CURRENT_SCHEMA_VERSION, tenant, leadId, transitionId, from, to,
-                ruleId, 1, List.of(new LeadStageChanged.ModelScore("engagement", 1, 87, "hot"),
+                ruleId, 1, List.of(new LeadStageChanged.ModelScore("engagement", 1, 87, "hot", List.of(
+                        new ScoreChanged.RuleContribution("pricing-page", 3, 44.71, "Viewed pricing"),
+                        new ScoreChanged.RuleContribution("demo", 1, 40, "Requested a demo"),
+                        new ScoreChanged.RuleContribution("careers", 1, -10, "Visited careers"))),
                         new LeadStageChanged.ModelScore("fit", 2, 55.5, "warm")),
                 owner, "team-a", "score crossed the " + to + " threshold", now.plusSeconds(3600), alert, now,
                 Map.of("firstName", "Ana", "lastName", "Silva", "jobTitle", "VP Marketing", "company", "Acme"),

@@ -56,7 +56,8 @@ public class ChatSender implements Sender {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
-        return http.postToRepUrl(p.chatWebhookUrl(), Map.of(), "application/json", body).chain(Sender::settle);
+        return http.postToRepUrl(p.chatWebhookUrl(), m.withTraceHeaders(Map.of()), "application/json", body)
+                .chain(Sender::settle);
     }
 
     Map<String, Object> slack(AlertContent c) {

@@ -15,6 +15,8 @@ public class EmailSender implements Sender {
 
     /** Lets mail clients and support staff match a message to its delivery log entry. */
     public static final String IDEMPOTENCY_HEADER = "X-Leadscore-Idempotency-Key";
+    /** The W3C trace context of the delivery attempt, as a MIME header. */
+    public static final String TRACEPARENT_HEADER = "traceparent";
 
     private final ReactiveMailer mailer;
     private final AlertRenderer renderer;
@@ -40,6 +42,10 @@ public class EmailSender implements Sender {
         Mail mail = Mail.withHtml(to, renderer.emailSubject(m.content()), renderer.emailHtml(m.content()))
                 .setText(renderer.emailText(m.content()))
                 .addHeader(IDEMPOTENCY_HEADER, m.idempotencyKey());
+        if (m.traceparent() != null) {
+            // Lets the mail be matched to the lead's trace, as the HTTP channels' traceparent header does.
+            mail.addHeader(TRACEPARENT_HEADER, m.traceparent());
+        }
         return mailer.send(mail)
                 .map(ignored -> SendResult.delivered("SMTP 250 accepted for " + to))
                 .onFailure().recoverWithItem(EmailSender::classify)

@@ -15,6 +15,7 @@ import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.core.tracing.TracingPolicy;
 import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.core.buffer.Buffer;
@@ -25,6 +26,7 @@ import io.vertx.mutiny.ext.web.client.WebClient;
 
 /**
  * Non-blocking HTTP POSTs to providers, with a timeout, and every answer classified ({@link SendResult#ofHttpStatus}).
+ * Requests carry the headers the sender gives, among them the delivery's W3C {@code traceparent}.
  * Rep-supplied URLs are checked against the {@link UrlPolicy} right before the request and the connection goes to the
  * address that was checked, never to a fresh DNS answer.
  */
@@ -39,6 +41,9 @@ public class HttpPoster {
         this.client = WebClient.create(vertx, new WebClientOptions()
                 .setUserAgent("leadscore-notification/1")
                 .setFollowRedirects(false)
+                // The senders put the delivery span's traceparent on each request themselves; Vert.x's own client
+                // tracing would start an unrelated trace here (a send runs outside any current span) and overwrite it.
+                .setTracingPolicy(TracingPolicy.IGNORE)
                 .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, config.providers().timeout().toMillis()))
                 .setVerifyHost(true));
         this.policy = policy;

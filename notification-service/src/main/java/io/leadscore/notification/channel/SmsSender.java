@@ -55,8 +55,8 @@ public class SmsSender implements Sender {
                 + "&Body=" + encode(renderer.sms(m.content()));
         String credentials = Base64.getEncoder().encodeToString((sid + ":" + config.authToken().get())
                 .getBytes(StandardCharsets.UTF_8));
-        return http.post(url, Map.of("Authorization", "Basic " + credentials), "application/x-www-form-urlencoded",
-                form).chain(Sender::settle);
+        return http.post(url, m.withTraceHeaders(Map.of("Authorization", "Basic " + credentials)),
+                "application/x-www-form-urlencoded", form).chain(Sender::settle);
     }
 
     private static String encode(String s) {

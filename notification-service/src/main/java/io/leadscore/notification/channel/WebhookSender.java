@@ -54,8 +54,22 @@ public class WebhookSender implements Sender {
         headers.put("webhook-id", m.idempotencyKey());
         headers.put("webhook-timestamp", Long.toString(timestamp));
         headers.put("webhook-signature", WebhookSigner.signatureHeader(secrets, m.idempotencyKey(), timestamp, body));
-        return http.postToRepUrl(m.contact().preferences().webhookUrl(), headers, "application/json", body)
+        return http.postToRepUrl(m.contact().preferences().webhookUrl(), m.withTraceHeaders(headers), "application/json",
+                body)
                 .chain(Sender::settle);
+    }
+
+    /** The rules behind a score as data, for receivers that show or store them their own way. */
+    private static List<Map<String, Object>> contributions(Alert.Score score) {
+        return score.reasons().stream().map(r -> {
+            Map<String, Object> reason = new LinkedHashMap<>();
+            reason.put("ruleId", r.ruleId());
+            reason.put("label", r.label());
+            reason.put("count", r.count());
+            reason.put("points", r.points());
+            reason.put("text", AlertContent.ruleReason(r));
+            return reason;
+        }).toList();
     }
 
     /** {@code {"type": "lead.alert.<kind>", "timestamp", "data": {...}}}, the Standard Webhooks payload shape. */
@@ -81,6 +95,8 @@ public class WebhookSender implements Sender {
                     .map(Alert.Score::score).orElse(null));
             score.put("band", s.band());
             score.put("explanationUrl", s.explanationUrl());
+            score.put("topContributions", a.scores().stream().filter(x -> x.modelId().equals(s.modelId()))
+                    .findFirst().map(WebhookSender::contributions).orElse(List.of()));
             return score;
         }).toList());
         data.put("reasons", c.reasons());

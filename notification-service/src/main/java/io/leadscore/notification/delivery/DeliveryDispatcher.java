@@ -27,6 +27,7 @@ import io.leadscore.notification.domain.AlertContent;
 import io.leadscore.notification.domain.AttemptDecision;
 import io.leadscore.notification.domain.Channel;
 import io.leadscore.notification.domain.SendResult;
+import io.opentelemetry.api.trace.Span;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.pgclient.PgPool;
@@ -34,8 +35,9 @@ import io.vertx.mutiny.pgclient.PgPool;
 /**
  * Sends leased deliveries, each on its own: re-reads the rep's current contact, holds non-urgent alerts during quiet
  * hours, counts SMS and email against the tenant's quota, calls the provider through its guard, and records the
- * attempt and what follows (delivered, retry at a backed-off time, or failed). Log lines name deliveries by id and
- * never include secrets or message bodies.
+ * attempt and what follows (delivered, retry at a backed-off time, or failed). Each attempt is a span in the trace of
+ * the message behind the alert ({@link DeliveryTracing}), and the message sent carries its {@code traceparent}. Log
+ * lines name deliveries by id and never include secrets or message bodies.
  */
 @ApplicationScoped
 public class DeliveryDispatcher {
@@ -56,11 +58,13 @@ public class DeliveryDispatcher {
     private final Clock clock;
     private final Map<Channel, Sender> senders = new EnumMap<>(Channel.class);
     private final Vertx vertx;
+    private final DeliveryTracing tracing;
 
     public DeliveryDispatcher(DeliveryStore store, ContactStore contacts, PgPool pool, ProviderGuards guards,
             TenantLimiter tenants, DeliveryMetrics metrics, NotificationConfig config, Clock clock,
-            Instance<Sender> senders, Vertx vertx) {
+            Instance<Sender> senders, Vertx vertx, DeliveryTracing tracing) {
         this.vertx = vertx;
+        this.tracing = tracing;
         this.store = store;
         this.contacts = contacts;
         this.pool = pool;
@@ -90,58 +94,71 @@ public class DeliveryDispatcher {
     }
 
     Uni<Void> process(ClaimedDelivery d) {
+        Span span = tracing.start(d);
+        return Uni.createFrom().deferred(() -> process(d, span))
+                .onItemOrFailure().invoke((ignored, failure) -> DeliveryTracing.end(span, failure));
+    }
+
+    private Uni<Void> process(ClaimedDelivery d, Span span) {
         Instant now = clock.instant();
         return contacts.find(pool, d.tenant(), d.repId()).chain(contact -> {
             String unavailable = unavailable(d, contact);
             if (unavailable != null) {
                 metrics.failed(d.channel());
+                DeliveryTracing.outcome(span, "failed");
                 return store.fail(d.id(), unavailable, now);
             }
             Optional<Instant> hold = contact.preferences().holdUntil(d.alert().kind(), now);
             if (hold.isPresent()) {
+                DeliveryTracing.outcome(span, "held");
                 return store.reschedule(d.id(), hold.get(), "held for quiet hours until " + hold.get(), now);
             }
             return countQuota(d, now).chain(withinQuota -> {
                 if (!withinQuota) {
                     metrics.failed(d.channel());
+                    DeliveryTracing.outcome(span, "failed");
                     return store.fail(d.id(), "quota exceeded: " + quota(d) + " " + d.channel().wire()
                             + " messages per day for tenant " + d.tenant(), now);
                 }
                 if (!tenants.tryAcquire(d.tenant())) {
+                    DeliveryTracing.outcome(span, "rescheduled");
                     return store.reschedule(d.id(), now.plus(BUSY_RETRY), null, now);
                 }
-                return send(d, contact, now).eventually(() -> tenants.release(d.tenant()));
+                return send(d, contact, now, span).eventually(() -> tenants.release(d.tenant()));
             });
         });
     }
 
-    private Uni<Void> send(ClaimedDelivery d, StoredContact contact, Instant now) {
+    private Uni<Void> send(ClaimedDelivery d, StoredContact contact, Instant now, Span span) {
         Sender sender = senders.get(d.channel());
         AlertContent content = AlertContent.of(d.alert(), contact.preferences().timeZone(),
                 config.publicBaseUrl());
         OutgoingMessage message = new OutgoingMessage(d.id(), d.idempotencyKey(), d.attempts() + 1, d.channel(),
-                d.alert(), content, contact, now);
+                d.alert(), content, contact, now, DeliveryTracing.traceparent(span));
         long started = System.nanoTime();
         return guards.call(sender.provider(message), () -> sender.send(message))
                 .onItemOrFailure().transformToUni((result, failure) -> {
                     long durationMs = (System.nanoTime() - started) / 1_000_000;
                     Instant at = clock.instant();
                     if (failure instanceof CircuitBreakerOpenException) {
+                        DeliveryTracing.outcome(span, "rescheduled");
                         return store.reschedule(d.id(), at.plus(config.providers().breakerDelay()),
                                 "provider unavailable (circuit breaker open); not attempted", at);
                     }
                     if (failure instanceof BulkheadException) {
+                        DeliveryTracing.outcome(span, "rescheduled");
                         return store.reschedule(d.id(), at.plus(BUSY_RETRY), null, at);
                     }
                     SendResult outcome = failure == null ? result : classify(failure);
-                    return record(d, outcome, at, durationMs);
+                    return record(d, outcome, at, durationMs, span);
                 });
     }
 
-    private Uni<Void> record(ClaimedDelivery d, SendResult result, Instant at, long durationMs) {
+    private Uni<Void> record(ClaimedDelivery d, SendResult result, Instant at, long durationMs, Span span) {
         NotificationConfig.Retry retry = config.retry();
         AttemptDecision decision = AttemptDecision.after(d.attempts(), result, retry.maxAttempts(), at,
                 retry.baseDelay(), retry.maxDelay(), ThreadLocalRandom.current().nextDouble());
+        DeliveryTracing.outcome(span, decision.outcome());
         metrics.attempt(d.channel(), decision.outcome());
         switch (decision.status()) {
             case DELIVERED :

@@ -84,11 +84,12 @@ public class DeliveryStore {
             tuples.add(Tuple.tuple().addString(a.tenant()).addString(a.idempotencyKey(d.channel()))
                     .addLong(d.alertId()).addString(a.leadId()).addString(a.repId()).addString(a.kind().wire())
                     .addString(d.channel().wire()).addString(d.reason()).addValue(utc(d.nextAttemptAt()))
-                    .addValue(d.lockedUntil() == null ? null : utc(d.lockedUntil())).addValue(utc(now)));
+                    .addValue(d.lockedUntil() == null ? null : utc(d.lockedUntil())).addValue(utc(now))
+                    .addString(d.traceparent()));
         }
         return client.preparedQuery("INSERT INTO delivery (tenant, idempotency_key, alert_id, lead_id, rep_id, kind, "
-                + "channel, status, reason, next_attempt_at, locked_until, created_at, updated_at) "
-                + "VALUES ($1, $2, $3, $4, $5, $6, $7, 'pending', $8, $9, $10, $11, $11) "
+                + "channel, status, reason, next_attempt_at, locked_until, created_at, updated_at, traceparent) "
+                + "VALUES ($1, $2, $3, $4, $5, $6, $7, 'pending', $8, $9, $10, $11, $11, $12) "
                 + "ON CONFLICT (tenant, idempotency_key) DO NOTHING RETURNING id, locked_until IS NOT NULL AS now")
                 .executeBatch(tuples)
                 .map(first -> {
@@ -146,7 +147,7 @@ public class DeliveryStore {
                                 r.getString("idempotency_key"), r.getLong("alert_id"), r.getString("rep_id"),
                                 Channel.parse(r.getString("channel")), r.getInteger("attempts"),
                                 r.getBoolean("quota_counted"), r.getOffsetDateTime("created_at").toInstant(),
-                                alert(r.getJsonObject("body"))));
+                                alert(r.getJsonObject("body")), r.getString("traceparent")));
                     }
                     return result;
                 });

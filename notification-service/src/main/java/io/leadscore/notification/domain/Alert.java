@@ -34,8 +34,11 @@ public record Alert(
         Instant sourceReceivedAt,
         Map<String, Object> attributes) {
 
-    /** One model's score behind the alert. */
-    /** @param reasons the rules contributing most to this score, largest effect first (may be empty) */
+    /**
+     * One model's score behind the alert.
+     *
+     * @param reasons the rules contributing most to this score, largest effect first (may be empty)
+     */
     public record Score(String modelId, int modelVersion, double score, String band, List<RuleReason> reasons) {
 
         public Score(String modelId, int modelVersion, double score, String band) {
@@ -47,8 +50,21 @@ public record Alert(
         }
     }
 
-    /** One scoring rule's part in a score: how many events it awarded and what they are worth now. */
-    public record RuleReason(String ruleId, int count, double points) {
+    /**
+     * One scoring rule's part in a score: how many events it awarded and what they are worth now.
+     *
+     * @param label the rule's label, for people; the rule id when routing sent none (older messages, and alerts
+     *        stored before labels existed)
+     */
+    public record RuleReason(String ruleId, int count, double points, String label) {
+
+        public RuleReason {
+            label = label == null || label.isBlank() ? ruleId : label;
+        }
+
+        public RuleReason(String ruleId, int count, double points) {
+            this(ruleId, count, points, null);
+        }
     }
 
     /**

@@ -12,8 +12,8 @@ import java.util.Map;
 
 /**
  * What every channel says about an alert, already in words: templates only lay it out. Built from the routing message
- * alone (services do not call each other to render an alert), so the reasons are the lead's scores and bands, the
- * routing rule's own reason and the profile, not the rule-by-rule score contributions.
+ * alone (services do not call each other to render an alert): the reasons are the scoring rules that contributed most,
+ * by their labels, then the lead's scores and bands, the routing rule's own reason and the profile.
  *
  * @param slaDeadline in the rep's time zone, e.g. "Mon 2 Nov 14:30 CET"; null when no SLA runs
  * @param link the explanation of the lead's first score, or its scores when there are none
@@ -66,8 +66,8 @@ public record AlertContent(
     }
 
     /**
-     * The most important reasons first: what the lead did, in plain words from the scoring rules ("demo request
-     * (+40)", "pricing page 3× (+45)"), then every score with its band, then routing's rule, then who the lead is.
+     * The most important reasons first: what the lead did, in the scoring rules' own words ("Requested a demo (+40)",
+     * "Viewed pricing 3× (+45)"), then every score with its band, then routing's rule, then who the lead is.
      */
     static List<String> reasons(Alert alert, List<ScoreLine> scores) {
         List<String> reasons = new ArrayList<>();
@@ -101,13 +101,20 @@ public record AlertContent(
         return reasons;
     }
 
-    /** "pricing-page", 3, 45.0 → "pricing page 3× (+45)"; attribute rules (count 0) → "senior title (+20)". */
-    static String ruleReason(Alert.RuleReason r) {
-        String words = r.ruleId().replace('-', ' ').replace('_', ' ').replace('.', ' ');
+    /**
+     * The rule's label, how many times when more than once, and its signed points to one decimal (whole numbers without
+     * one): "Viewed pricing", 3, 44.71 → "Viewed pricing 3× (+44.7)"; "Visited careers", 1, -10 → "Visited careers
+     * (−10)". Without a label (older messages) the rule id stands in.
+     */
+    public static String ruleReason(Alert.RuleReason r) {
         String times = r.count() > 1 ? " " + r.count() + "×" : "";
-        double rounded = Math.round(r.points() * 10) / 10.0;
-        String points = (rounded >= 0 ? "+" : "−") + number(Math.abs(rounded));
-        return words + times + " (" + points + ")";
+        return r.label() + times + " (" + signedPoints(r.points()) + ")";
+    }
+
+    /** 44.71 → "+44.7", 40.0 → "+40", -10 → "−10" (a minus sign); a value that rounds to zero reads "+0". */
+    static String signedPoints(double points) {
+        double rounded = Math.round(points * 10) / 10.0;
+        return (rounded < 0 ? "−" : "+") + number(Math.abs(rounded));
     }
 
     static String leadName(String leadId, Map<String, Object> attributes) {

@@ -57,7 +57,8 @@ public final class AlertDecider {
                         s.topContributions() == null
                                 ? List.of()
                                 : s.topContributions().stream()
-                                        .map(c -> new Alert.RuleReason(c.ruleId(), c.count(), c.points())).toList()))
+                                        .map(c -> new Alert.RuleReason(c.ruleId(), c.count(), c.points(), c.label()))
+                                        .toList()))
                         .toList();
         return Optional.of(new Alert(m.tenant(), m.leadId(), m.transitionId(), kind, m.ownerRepId(), m.toStage(),
                 m.fromStage(), m.ruleId(), m.ownerRepId(), null, m.teamId(), scores, m.reason(), m.slaDeadline(),

@@ -30,7 +30,7 @@ public final class SmsText {
         String s = text == null ? "" : text;
         s = s.replace('×', 'x').replace('–', '-').replace('—', '-').replace('’', '\'').replace('‘', '\'')
                 .replace('“', '"').replace('”', '"').replace("…", "...").replace("≥", ">=").replace("≤", "<=")
-                .replace('·', '-').replace('•', '-');
+                .replace('·', '-').replace('•', '-').replace('−', '-');
         s = Normalizer.normalize(s, Normalizer.Form.NFD).replaceAll("\\p{M}+", "");
         s = s.replaceAll("[^\\x20-\\x7E]", " ");
         return s.replaceAll("\\s+", " ").strip();

@@ -44,6 +44,17 @@ public class AlertIntake {
 
     /** Returns the deliveries to send right after the commit (the rest are held for quiet hours). */
     public Uni<List<Long>> accept(SqlConnection conn, List<Alert> alerts, Instant now) {
+        return accept(conn, alerts, Map.of(), now);
+    }
+
+    /**
+     * As {@link #accept(SqlConnection, List, Instant)}, each delivery keeping the W3C trace context of the message its
+     * alert came from, so sending it continues that trace.
+     *
+     * @param traceparents by alert (the very instances in {@code alerts}); alerts without one start their own trace
+     */
+    public Uni<List<Long>> accept(SqlConnection conn, List<Alert> alerts, Map<Alert, String> traceparents,
+            Instant now) {
         if (alerts.isEmpty()) {
             return Uni.createFrom().item(List.of());
         }
@@ -53,14 +64,15 @@ public class AlertIntake {
                 .chain(inserted -> {
                     List<NewDelivery> rows = new ArrayList<>();
                     for (DeliveryStore.InsertedAlert ia : inserted) {
-                        rows.addAll(plan(ia, byRep, now));
+                        rows.addAll(plan(ia, byRep, traceparents.get(ia.alert()), now));
                     }
                     return deliveries.insertDeliveries(conn, rows, now)
                             .call(() -> stream.announce(conn, inserted));
                 }));
     }
 
-    private List<NewDelivery> plan(DeliveryStore.InsertedAlert ia, Map<String, StoredContact> byRep, Instant now) {
+    private List<NewDelivery> plan(DeliveryStore.InsertedAlert ia, Map<String, StoredContact> byRep,
+            String traceparent, Instant now) {
         Alert a = ia.alert();
         StoredContact contact = byRep.get(ContactStore.key(a.tenant(), a.repId()));
         if (contact == null) {
@@ -71,9 +83,10 @@ public class AlertIntake {
         for (Channel channel : contact.preferences().channelsFor(a.kind())) {
             if (hold.isPresent()) {
                 rows.add(new NewDelivery(ia.id(), a, channel, hold.get(), null,
-                        "held for quiet hours until " + hold.get()));
+                        "held for quiet hours until " + hold.get(), traceparent));
             } else {
-                rows.add(new NewDelivery(ia.id(), a, channel, now, now.plus(config.worker().lease()), null));
+                rows.add(new NewDelivery(ia.id(), a, channel, now, now.plus(config.worker().lease()), null,
+                        traceparent));
             }
         }
         return rows;

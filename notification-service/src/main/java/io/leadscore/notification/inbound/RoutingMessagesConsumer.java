@@ -1,12 +1,15 @@
 package io.leadscore.notification.inbound;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -14,6 +17,7 @@ import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import org.apache.kafka.common.header.Header;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
@@ -22,12 +26,17 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.leadscore.contracts.ContractsJson;
 import io.leadscore.contracts.LeadEscalated;
 import io.leadscore.contracts.LeadStageChanged;
+import io.leadscore.contracts.MessageHeaders;
 import io.leadscore.notification.contact.TenantSettingsStore;
 import io.leadscore.notification.delivery.DeliveryDispatcher;
 import io.leadscore.notification.domain.Alert;
 import io.leadscore.notification.domain.AlertDecider;
 import io.leadscore.notification.domain.AlertKind;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
+import io.opentelemetry.context.Context;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.reactive.messaging.TracingMetadata;
 import io.smallrye.reactive.messaging.kafka.KafkaRecord;
 import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
@@ -72,7 +81,7 @@ public class RoutingMessagesConsumer {
         return consume(batch, LeadEscalated.class);
     }
 
-    private record Parsed(KafkaRecord<String, String> record, Object message, String problem) {
+    private record Parsed(KafkaRecord<String, String> record, Object message, String problem, String traceparent) {
     }
 
     private record Rejected(KafkaRecord<String, String> record, String reason) {
@@ -84,7 +93,7 @@ public class RoutingMessagesConsumer {
         for (KafkaRecord<String, String> record : batch) {
             try {
                 if (record.getPayload() == null) {
-                    parsed.add(new Parsed(record, null, "record has no value"));
+                    parsed.add(new Parsed(record, null, "record has no value", null));
                     continue;
                 }
                 Object message = mapper.readValue(record.getPayload(), type);
@@ -92,18 +101,19 @@ public class RoutingMessagesConsumer {
                 if (tenant != null) {
                     tenants.add(tenant);
                 }
-                parsed.add(new Parsed(record, message, null));
+                parsed.add(new Parsed(record, message, null, traceparent(record)));
             } catch (IOException e) {
-                parsed.add(new Parsed(record, null, "not a " + type.getSimpleName() + ": " + e.getMessage()));
+                parsed.add(new Parsed(record, null, "not a " + type.getSimpleName() + ": " + e.getMessage(), null));
             }
         }
         Instant now = clock.instant();
         return pool.withTransaction(conn -> settings.enabledKinds(conn, tenants)
                 .chain(enabled -> {
                     List<Alert> alerts = new ArrayList<>();
+                    Map<Alert, String> traceparents = new IdentityHashMap<>();
                     List<Rejected> rejected = new ArrayList<>();
-                    decide(parsed, enabled, alerts, rejected);
-                    return reject(conn, rejected, now).chain(() -> intake.accept(conn, alerts, now));
+                    decide(parsed, enabled, alerts, traceparents, rejected);
+                    return reject(conn, rejected, now).chain(() -> intake.accept(conn, alerts, traceparents, now));
                 }))
                 .onFailure().invoke(e -> LOG.warnf("Recording a batch of %d routing messages failed, retrying: %s",
                         parsed.size(), e.getMessage()))
@@ -115,7 +125,7 @@ public class RoutingMessagesConsumer {
     }
 
     private static void decide(List<Parsed> parsed, Map<String, Set<AlertKind>> enabled, List<Alert> alerts,
-            List<Rejected> rejected) {
+            Map<Alert, String> traceparents, List<Rejected> rejected) {
         for (Parsed p : parsed) {
             if (p.problem() != null) {
                 rejected.add(new Rejected(p.record(), p.problem()));
@@ -129,11 +139,39 @@ public class RoutingMessagesConsumer {
                     LeadEscalated m = (LeadEscalated) p.message();
                     alert = AlertDecider.decide(m, enabled.getOrDefault(m.tenant(), TenantSettingsStore.ALL));
                 }
-                alert.ifPresent(alerts::add);
+                alert.ifPresent(a -> {
+                    alerts.add(a);
+                    if (p.traceparent() != null) {
+                        traceparents.put(a, p.traceparent());
+                    }
+                });
             } catch (AlertDecider.UnreadableMessage e) {
                 rejected.add(new Rejected(p.record(), e.getMessage()));
             }
         }
+    }
+
+    /**
+     * The trace context the alert's deliveries continue: this service's own span for receiving the record when the
+     * messaging instrumentation made one (it is a child of the record's {@code traceparent}), otherwise the record's
+     * {@code traceparent} header as routing sent it.
+     */
+    static String traceparent(KafkaRecord<String, String> record) {
+        Span received = record.getMetadata(TracingMetadata.class).map(TracingMetadata::getCurrentContext)
+                .map(Span::fromContext).orElse(Span.getInvalid());
+        if (received.getSpanContext().isValid()) {
+            Map<String, String> carrier = new HashMap<>();
+            W3CTraceContextPropagator.getInstance().inject(Context.root().with(received),
+                    carrier, Map::put);
+            String traceparent = carrier.get(MessageHeaders.TRACEPARENT);
+            if (traceparent != null) {
+                return traceparent;
+            }
+        }
+        Header header = record.getHeaders() == null ? null : record.getHeaders().lastHeader(MessageHeaders.TRACEPARENT);
+        return header == null || header.value() == null
+                ? null
+                : new String(header.value(), StandardCharsets.UTF_8);
     }
 
     private static long offset(KafkaRecord<String, String> record) {

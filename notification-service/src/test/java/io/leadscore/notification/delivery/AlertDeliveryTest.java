@@ -167,7 +167,10 @@ class AlertDeliveryTest {
         assertTrue(html.contains("<a href=\"https://api.leadscore.test/v1/leads/lead-1/scores/engagement/explanation\">"),
                 html);
         assertTrue(html.contains("VP Marketing at Acme"), html);
-        assertTrue(text.contains("Why: Engagement 87 (hot), Fit 55.5 (warm), moved from nurture to mql"), text);
+        assertTrue(html.contains("<li>Viewed pricing 3× (+44.7)</li>"), html);
+        assertTrue(html.contains("<li>Visited careers (−10)</li>"), html);
+        assertTrue(text.contains("Why: Viewed pricing 3× (+44.7), Requested a demo (+40), Visited careers (−10), "
+                + "Engagement 87 (hot), Fit 55.5 (warm), moved from nurture to mql"), text);
         assertEquals(transitionId + ":email:rep-1", mail.getHeader("X-Leadscore-Idempotency-Key")[0]);
 
         // Webhook: Standard Webhooks headers, verified by an independent implementation.
@@ -184,6 +187,15 @@ class AlertDeliveryTest {
         assertEquals("lead-1", body.at("/data/leadId").asText());
         assertEquals(87.0, body.at("/data/scores/0/score").asDouble());
         assertEquals("hot", body.at("/data/scores/0/band").asText());
+        JsonNode top = body.at("/data/scores/0/topContributions/0");
+        assertEquals("pricing-page", top.get("ruleId").asText(), body.toString());
+        assertEquals("Viewed pricing", top.get("label").asText());
+        assertEquals(3, top.get("count").asInt());
+        assertEquals(44.71, top.get("points").asDouble());
+        assertEquals("Viewed pricing 3× (+44.7)", top.get("text").asText());
+        assertEquals(-10.0, body.at("/data/scores/0/topContributions/2/points").asDouble());
+        assertEquals(0, body.at("/data/scores/1/topContributions").size(), "fit has none");
+        assertEquals("Viewed pricing 3× (+44.7)", body.at("/data/reasons/0").asText());
 
         // SMS: Twilio form, basic auth, one segment.
         List<LoggedRequest> sms = smsTo(phone);
@@ -192,6 +204,8 @@ class AlertDeliveryTest {
         assertEquals(NotificationTestInfra.SMS_FROM, form.get("From"));
         assertTrue(form.get("Body").length() <= 160, form.get("Body"));
         assertTrue(form.get("Body").startsWith("New MQL: Ana Silva, follow up by"), form.get("Body"));
+        assertTrue(form.get("Body").contains(". Viewed pricing 3x (+44.7), Requested a demo (+40), Visited careers (-10)"),
+                form.get("Body"));
         assertEquals("Basic " + Base64.getEncoder().encodeToString((NotificationTestInfra.SMS_SID + ":"
                 + NotificationTestInfra.SMS_TOKEN).getBytes(StandardCharsets.UTF_8)),
                 sms.get(0).getHeader("Authorization"));
@@ -204,6 +218,8 @@ class AlertDeliveryTest {
         JsonNode chat = ContractsJson.mapper().readTree(slack.get(0).getBodyAsString());
         assertEquals("New MQL: Ana Silva", chat.get("text").asText());
         assertTrue(chat.at("/blocks/0/text/text").asText().startsWith("*New MQL: Ana Silva*"), chat.toString());
+        assertTrue(chat.at("/blocks/0/text/text").asText().contains("Why: Viewed pricing 3× (+44.7), Requested a demo "
+                + "(+40), Visited careers (−10), Engagement 87 (hot)"), chat.toString());
         assertEquals("https://api.leadscore.test/v1/leads/lead-1/scores/engagement/explanation",
                 chat.at("/blocks/1/elements/0/url").asText());
 

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 
 import io.leadscore.contracts.LeadEscalated;
 import io.leadscore.contracts.LeadStageChanged;
+import io.leadscore.contracts.ScoreChanged;
 
 class AlertDeciderTest {
 
@@ -78,6 +79,29 @@ class AlertDeciderTest {
                 true, null, null, null);
         assertEquals("transitionId is missing",
                 assertThrows(AlertDecider.UnreadableMessage.class, () -> AlertDecider.decide(noId, ALL)).getMessage());
+    }
+
+    @Test
+    void theScoringRulesLabelsLeadTheReasons() {
+        LeadStageChanged m = changed("mql", "sql", "sql-hot", "rep-1", true);
+        LeadStageChanged withReasons = new LeadStageChanged(m.schemaVersion(), m.tenant(), m.leadId(),
+                m.transitionId(), m.fromStage(), m.toStage(), m.ruleId(), m.policyVersion(), List.of(
+                        new LeadStageChanged.ModelScore("engagement", 2, 87.25, "hot", List.of(
+                                new ScoreChanged.RuleContribution("pricing-page", 3, 44.71, "Viewed pricing"),
+                                new ScoreChanged.RuleContribution("demo", 1, 40, "Requested a demo"))),
+                        new LeadStageChanged.ModelScore("fit", 1, 62, "warm", List.of(
+                                new ScoreChanged.RuleContribution("senior-title", 1, 20, "Senior job title"),
+                                new ScoreChanged.RuleContribution("student", 1, -5)))),
+                m.ownerRepId(), m.teamId(), m.reason(), m.slaDeadline(), m.alert(), m.changedAt(), m.attributes(),
+                m.sourceReceivedAt());
+
+        Alert a = AlertDecider.decide(withReasons, ALL).orElseThrow();
+        assertEquals(List.of(new Alert.RuleReason("pricing-page", 3, 44.71, "Viewed pricing"),
+                new Alert.RuleReason("demo", 1, 40, "Requested a demo")), a.scores().get(0).reasons());
+        AlertContent c = AlertContent.of(a, ZoneId.of("Europe/Berlin"), "https://api.test/");
+        assertEquals(List.of("Viewed pricing 3× (+44.7)", "Requested a demo (+40)", "Senior job title (+20)",
+                "student (−5)", "Engagement 87.3 (hot)", "Fit 62 (warm)", "moved from mql to sql",
+                "rule sql-hot matched", "VP Marketing at Acme"), c.reasons());
     }
 
     @Test

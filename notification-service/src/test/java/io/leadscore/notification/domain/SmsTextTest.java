@@ -17,6 +17,25 @@ class SmsTextTest {
     }
 
     @Test
+    void negativePointsKeepTheirSign() {
+        assertEquals("Visited careers (-10), Unsubscribed 2x (-50)",
+                SmsText.fit("Visited careers (−10), Unsubscribed 2× (−50)", null));
+    }
+
+    @Test
+    void longLabelsStillFitOneSegment() {
+        String label = "Requested a demo of the enterprise plan with single sign-on, audit logs and a dedicated "
+                + "success manager for the team";
+        String reasons = AlertContent.ruleReason(new Alert.RuleReason("demo", 2, 80, label)) + ", "
+                + AlertContent.ruleReason(new Alert.RuleReason("careers", 1, -10, "Visited careers"));
+        String sms = SmsText.fit("New SQL: Ana Silva, follow up by Thu 15 Jan 14:30 CET. " + reasons,
+                "https://api.test/v1/leads/lead-1/scores/engagement/explanation");
+        assertTrue(sms.length() <= SmsText.MAX_LENGTH, sms.length() + ": " + sms);
+        assertTrue(sms.startsWith("New SQL: Ana Silva, follow up by Thu 15 Jan 14:30 CET. Requested a demo"), sms);
+        assertTrue(sms.endsWith("..."), sms);
+    }
+
+    @Test
     void longTextDropsTheLinkAndIsCutAtAWord() {
         String text = "New SQL: " + "very ".repeat(60) + "long";
         String sms = SmsText.fit(text, "https://x.test/" + "l".repeat(40));

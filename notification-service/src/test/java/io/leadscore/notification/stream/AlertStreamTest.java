@@ -104,7 +104,8 @@ class AlertStreamTest {
         assertEquals("lead-1", data.get("leadId").asText());
         assertEquals("sql", data.get("kind").asText());
         assertEquals("New SQL: Ana Silva", data.get("headline").asText());
-        assertEquals("Engagement 87 (hot)", data.at("/reasons/0").asText());
+        assertEquals("Viewed pricing 3× (+44.7)", data.at("/reasons/0").asText());
+        assertEquals("Engagement 87 (hot)", data.at("/reasons/3").asText());
         assertEquals(alert[0], data.get("alertId").asText());
 
         assertNull(otherRep.next("alert", Duration.ofMillis(500)));
