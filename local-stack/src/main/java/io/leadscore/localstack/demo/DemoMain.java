@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -102,6 +103,9 @@ public final class DemoMain {
                     lead.get("score").asDouble(), lead.get("band").asText());
         }
         String leadId = top.get("leads").size() > 0 ? top.get("leads").get(0).get("leadId").asText() : "lead-00000";
+
+        step("Sales feedback on a few routed leads (POST /v1/leads/{id}/feedback on routing)");
+        recordSalesFeedback();
 
         step("One alert, exactly as delivered");
         printOneAlert();
@@ -238,6 +242,39 @@ public final class DemoMain {
 
     String read(String name) throws Exception {
         return Files.readString(setup.resolve(name), StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Sales answers for the top leads of the SQL and MQL queues: a conversion, an acceptance and a rejection, each
+     * moving the lead's stage and appending a sales_outcome event to its log.
+     */
+    void recordSalesFeedback() throws Exception {
+        List<String[]> plan = new ArrayList<>();
+        JsonNode sql = JSON.readTree(get(ROUTING + "/v1/queues/sql?limit=2")).get("items");
+        JsonNode mql = JSON.readTree(get(ROUTING + "/v1/queues/mql?limit=1")).get("items");
+        if (sql.size() > 0) {
+            plan.add(new String[]{sql.get(0).get("leadId").asText(), "converted", "signed the annual plan"});
+        }
+        if (sql.size() > 1) {
+            plan.add(new String[]{sql.get(1).get("leadId").asText(), "accepted", "call booked"});
+        }
+        if (mql.size() > 0) {
+            plan.add(new String[]{mql.get(0).get("leadId").asText(), "rejected", "student, not a buyer"});
+        }
+        for (String[] p : plan) {
+            String body = JSON.writeValueAsString(Map.of("outcome", p[1], "reason", p[2]));
+            HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create(ROUTING + "/v1/leads/" + p[0] + "/feedback"))
+                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)));
+            if (r.statusCode() == 200) {
+                JsonNode outcome = JSON.readTree(r.body());
+                System.out.printf("  %-12s %-9s → stage %s (%s)%n", p[0], p[1], outcome.get("stage").asText(), p[2]);
+            } else {
+                System.out.printf("  %-12s %-9s → %d %s%n", p[0], p[1], r.statusCode(), r.body());
+            }
+        }
+        if (plan.isEmpty()) {
+            System.out.println("  (no routed leads yet)");
+        }
     }
 
     void put(String url, String body, int... okStatuses) throws Exception {
