@@ -18,16 +18,32 @@ class ScorerPropertiesTest {
 
     private static final int ITERATIONS = RandomLeads.iterations();
 
-    @Test
-    void arrivalOrderNeverMatters() {
+    /** One random case: a model, a lead's facts and an instant, with the generator and where it came from. */
+    private record Case(ScoringModel model, List<Fact> facts, Instant at, Random random, RandomLeads leads,
+            String context) {
+    }
+
+    /** Runs the body on {@link #ITERATIONS} random cases from one seed, which every failure message carries. */
+    private static void forEachCase(java.util.function.Consumer<Case> body) {
         long seed = RandomLeads.seed();
         Random random = new Random(seed);
         RandomLeads leads = new RandomLeads(random);
         for (int i = 0; i < ITERATIONS; i++) {
-            String context = "seed=" + seed + " iteration=" + i;
             ScoringModel model = leads.model();
             List<Fact> facts = leads.facts();
             Instant at = leads.instantNear(RandomLeads.NOW);
+            body.accept(new Case(model, facts, at, random, leads, "seed=" + seed + " iteration=" + i));
+        }
+    }
+
+    @Test
+    void arrivalOrderNeverMatters() {
+        forEachCase(c -> {
+            ScoringModel model = c.model();
+            List<Fact> facts = c.facts();
+            Instant at = c.at();
+            Random random = c.random();
+            String context = c.context();
             Explanation expected = Scorer.explain(model, facts, at);
 
             for (int shuffle = 0; shuffle < 3; shuffle++) {
@@ -35,41 +51,37 @@ class ScorerPropertiesTest {
                 Collections.shuffle(arrived, random);
                 assertEquals(expected, Scorer.explain(model, arrived, at), context);
             }
-        }
+        });
     }
 
     @Test
     void evaluateGivesExactlyWhatExplainAndNextChangeGiveSeparately() {
-        long seed = RandomLeads.seed();
-        Random random = new Random(seed);
-        RandomLeads leads = new RandomLeads(random);
-        for (int i = 0; i < ITERATIONS; i++) {
-            String context = "seed=" + seed + " iteration=" + i;
-            ScoringModel model = leads.model();
-            List<Fact> facts = leads.facts();
-            Instant at = leads.instantNear(RandomLeads.NOW);
+        forEachCase(c -> {
+            ScoringModel model = c.model();
+            List<Fact> facts = c.facts();
+            Instant at = c.at();
+            String context = c.context();
             Scorer.Evaluation evaluation = Scorer.evaluate(model, facts, at);
             assertEquals(Scorer.explain(model, facts, at), evaluation.explanation(), context);
             assertEquals(Scorer.nextChange(model, facts, at), evaluation.nextChange(), context);
             Scorer.Evaluation cheap = Scorer.scoreWithNextChange(model, facts, at);
             assertEquals(Scorer.score(model, facts, at), cheap.result(), context);
             assertEquals(evaluation.nextChange(), cheap.nextChange(), context);
-        }
+        });
     }
 
     @Test
     void duplicatesNeverChangeTheScore() {
-        long seed = RandomLeads.seed();
-        Random random = new Random(seed);
-        RandomLeads leads = new RandomLeads(random);
-        for (int i = 0; i < ITERATIONS; i++) {
-            String context = "seed=" + seed + " iteration=" + i;
-            ScoringModel model = leads.model();
-            List<Fact> facts = leads.facts();
+        forEachCase(c -> {
+            ScoringModel model = c.model();
+            List<Fact> facts = c.facts();
+            Instant at = c.at();
+            Random random = c.random();
+            RandomLeads leads = c.leads();
+            String context = c.context();
             if (facts.isEmpty()) {
-                continue;
+                return;
             }
-            Instant at = leads.instantNear(RandomLeads.NOW);
             Explanation expected = Scorer.explain(model, facts, at);
 
             List<Fact> withDuplicates = new ArrayList<>(facts);
@@ -83,19 +95,16 @@ class ScorerPropertiesTest {
             Collections.shuffle(withDuplicates, random);
 
             assertEquals(expected, Scorer.explain(model, withDuplicates, at), context);
-        }
+        });
     }
 
     @Test
     void contributionsAddUpToRawExactlyAndScoreAgreesWithExplain() {
-        long seed = RandomLeads.seed();
-        Random random = new Random(seed);
-        RandomLeads leads = new RandomLeads(random);
-        for (int i = 0; i < ITERATIONS; i++) {
-            String context = "seed=" + seed + " iteration=" + i;
-            ScoringModel model = leads.model();
-            List<Fact> facts = leads.facts();
-            Instant at = leads.instantNear(RandomLeads.NOW);
+        forEachCase(c -> {
+            ScoringModel model = c.model();
+            List<Fact> facts = c.facts();
+            Instant at = c.at();
+            String context = c.context();
 
             Explanation explanation = Scorer.explain(model, facts, at);
 
@@ -112,19 +121,17 @@ class ScorerPropertiesTest {
             assertEquals(model.bandFor(explanation.score()) == null ? null : model.bandFor(explanation.score()).name(),
                     explanation.band(), context);
             assertEquals(explanation.result(), Scorer.score(model, facts, at), context);
-        }
+        });
     }
 
     @Test
     void incrementalEqualsBatchAndTheFutureDoesNotRewriteThePast() {
-        long seed = RandomLeads.seed();
-        Random random = new Random(seed);
-        RandomLeads leads = new RandomLeads(random);
-        for (int i = 0; i < ITERATIONS; i++) {
-            String context = "seed=" + seed + " iteration=" + i;
-            ScoringModel model = leads.model();
-            List<Fact> facts = leads.facts();
-            Instant at = leads.instantNear(RandomLeads.NOW);
+        forEachCase(c -> {
+            ScoringModel model = c.model();
+            List<Fact> facts = c.facts();
+            Instant at = c.at();
+            Random random = c.random();
+            String context = c.context();
 
             List<Fact> arrived = new ArrayList<>();
             List<Fact> arrivalOrder = new ArrayList<>(facts);
@@ -140,6 +147,6 @@ class ScorerPropertiesTest {
             // What was live at `at` only knew the facts up to `at`; replaying with later facts gives the same answer.
             List<Fact> knownAtThatTime = facts.stream().filter(f -> !f.occurredAt().isAfter(at)).toList();
             assertEquals(Scorer.explain(model, knownAtThatTime, at), Scorer.explain(model, facts, at), context);
-        }
+        });
     }
 }

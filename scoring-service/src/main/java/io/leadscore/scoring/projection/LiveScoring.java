@@ -58,12 +58,13 @@ public class LiveScoring {
         Set<String> leadIds = new LinkedHashSet<>();
         Set<String> newIds = new java.util.HashSet<>();
         Map<String, String> traceparents = new HashMap<>();
-        Map<String, Instant> receivedAt = new HashMap<>();
+        // When ingest received each lead's newest new event: the start of its event-to-score latency.
+        Map<String, Instant> newestReceivedByLead = new HashMap<>();
         Map<String, List<Fact>> newFacts = new HashMap<>();
         for (StoredEvent e : events) {
             leadIds.add(e.leadId());
             newIds.add(e.eventId());
-            receivedAt.put(e.eventId(), e.receivedAt());
+            newestReceivedByLead.merge(e.leadId(), e.receivedAt(), (a, b) -> a.isAfter(b) ? a : b);
             newFacts.computeIfAbsent(e.leadId(), k -> new ArrayList<>()).add(toFact(e));
             if (e.traceparent() != null) {
                 traceparents.put(e.eventId(), e.traceparent());
@@ -104,7 +105,7 @@ public class LiveScoring {
                 List<ScoreUpdate.Outcome> outcomes = new ArrayList<>();
                 for (String leadId : leadIds) {
                     List<Fact> leadFacts = facts.getOrDefault(leadId, List.of());
-                    Instant newestReceived = newestReceived(leadFacts, newIds, receivedAt);
+                    Instant newestReceived = newestReceivedByLead.get(leadId);
                     for (ScoringModel model : models) {
                         ScoreUpdate.Row row = current.getOrDefault(leadId, Map.of()).get(model.modelId());
                         outcomes.add(ScoreUpdate.decide(ScoreUpdate.Trigger.EVENTS, tenant, leadId, model, leadFacts,
@@ -124,18 +125,5 @@ public class LiveScoring {
 
     private static Fact toFact(StoredEvent e) {
         return new Fact(e.eventId(), e.type(), e.occurredAt(), e.properties(), e.attributes());
-    }
-
-    private static Instant newestReceived(List<Fact> facts, Set<String> newIds, Map<String, Instant> receivedAt) {
-        Instant newest = null;
-        for (Fact f : facts) {
-            if (newIds.contains(f.eventId())) {
-                Instant r = receivedAt.get(f.eventId());
-                if (r != null && (newest == null || r.isAfter(newest))) {
-                    newest = r;
-                }
-            }
-        }
-        return newest;
     }
 }
