@@ -127,10 +127,11 @@ class EndToEndTest {
         // Score and band.
         await().atMost(Duration.ofSeconds(30)).until(() -> get("scoring", "/v1/leads/lead-42/scores").path(0)
                 .path("band").asText().equals("hot"));
-        // Stage and owner.
-        await().atMost(Duration.ofSeconds(30)).until(() -> get("routing", "/v1/leads/lead-42/stage").path("stage")
-                .asText().equals("mql"));
-        assertEquals("rep-1", get("routing", "/v1/leads/lead-42/stage").path("ownerRepId").asText());
+        // Stage and owner, read from the lead's recorded transitions: with a 20 s half-life the lead is hot for only
+        // about 2.7 s after its events occurred, so on a loaded machine its *current* stage may already be nurture
+        // again by the time it is polled.
+        JsonNode toMql = await().atMost(Duration.ofSeconds(30)).until(() -> mqlTransition(), t -> t != null);
+        assertEquals("rep-1", toMql.path("ownerRepId").asText(), toMql.toString());
 
         // The e-mail, received over SMTP.
         await().atMost(Duration.ofSeconds(30)).until(() -> smtp.getReceivedMessages().length >= 1);
@@ -201,6 +202,16 @@ class EndToEndTest {
                 .asText().equals("nurture"));
         JsonNode history = get("scoring", "/v1/leads/lead-42/scores/engagement/history");
         assertTrue(history.toString().contains("\"decay\""), history.toString());
+    }
+
+    /** lead-42's recorded transition into mql, or null while there is none. */
+    JsonNode mqlTransition() throws Exception {
+        for (JsonNode t : get("routing", "/v1/leads/lead-42/stage").path("history")) {
+            if ("mql".equals(t.path("toStage").asText())) {
+                return t;
+            }
+        }
+        return null;
     }
 
     /** The span whose id a W3C traceparent names as the parent, or null. */
