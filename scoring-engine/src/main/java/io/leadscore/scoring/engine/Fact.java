@@ -1,9 +1,7 @@
 package io.leadscore.scoring.engine;
 
 import java.time.Instant;
-import java.util.Collections;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 
@@ -27,11 +25,10 @@ public record Fact(String eventId, String type, Instant occurredAt, Map<String, 
         Objects.requireNonNull(eventId, "eventId");
         Objects.requireNonNull(type, "type");
         Objects.requireNonNull(occurredAt, "occurredAt");
-        // Copies (not Map.copyOf, which rejects the null values that mean "remove this attribute").
-        properties = properties == null || properties.isEmpty()
-                ? Map.of()
-                : Collections.unmodifiableMap(new LinkedHashMap<>(properties));
-        attributes = attributes == null ? null : Collections.unmodifiableMap(new LinkedHashMap<>(attributes));
+        // Compact copies (not Map.copyOf, which rejects the null values that mean "remove this attribute"): a busy
+        // lead's facts stay in memory between its events.
+        properties = properties == null ? CompactMap.copyOf(Map.of()) : CompactMap.copyOf(properties);
+        attributes = attributes == null ? null : CompactMap.copyOf(attributes);
     }
 
     public static Fact event(String eventId, String type, Instant occurredAt, Map<String, Object> properties) {

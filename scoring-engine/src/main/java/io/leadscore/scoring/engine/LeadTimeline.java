@@ -39,9 +39,22 @@ final class LeadTimeline {
     private record Award(Fact fact, EventRule rule) {
     }
 
-    /** The numbers at one instant; {@code contributions} and {@code profile} only when explaining. */
+    /** How much of the reasoning a snapshot keeps. */
+    enum Detail {
+        /** The numbers only. */
+        NONE,
+        /** Plus per-rule totals and the profile, for change messages. */
+        TOTALS,
+        /** Plus every contribution and the profile, for explanations. */
+        FULL
+    }
+
+    /**
+     * The numbers at one instant; {@code contributions} only in {@link Detail#FULL}, {@code totals} only in
+     * {@link Detail#TOTALS}, {@code profile} in both.
+     */
     record Snapshot(double raw, double attributeSum, double eventSum, double score, Band band,
-            List<Contribution> contributions, Map<String, Object> profile) {
+            List<Contribution> contributions, RuleTotals totals, Map<String, Object> profile) {
     }
 
     private LeadTimeline(ScoringModel model, List<Fact> profileUpdates, List<Award> awards, List<CappedMatch> excluded,
@@ -59,8 +72,13 @@ final class LeadTimeline {
      * @param explain whether to keep what an explanation needs (cap exclusions with their reasons)
      */
     static LeadTimeline build(ScoringModel model, Collection<Fact> facts, Instant horizon, boolean explain) {
+        return build(model, LeadLog.of(facts), horizon, explain);
+    }
+
+    /** The same from a log already deduplicated and ordered. */
+    static LeadTimeline build(ScoringModel model, LeadLog leadLog, Instant horizon, boolean explain) {
         Objects.requireNonNull(model, "model");
-        List<Fact> log = inLogOrder(facts, horizon);
+        List<Fact> log = leadLog.facts().subList(0, leadLog.countUpTo(horizon));
         Map<String, List<IndexedRule>> rulesByType = new HashMap<>();
         List<EventRule> eventRules = model.eventRules();
         for (int i = 0; i < eventRules.size(); i++) {
@@ -121,42 +139,6 @@ final class LeadTimeline {
                 + awarded.stream().map(Fact::eventId).collect(Collectors.joining(", "));
     }
 
-    /** Duplicate event ids count once: the copy first in log order wins, whatever order they arrived in. */
-    private static List<Fact> inLogOrder(Collection<Fact> facts, Instant horizon) {
-        Map<String, Fact> byId = new HashMap<>(Math.max(16, facts.size() * 2));
-        for (Fact fact : facts) {
-            Fact kept = byId.putIfAbsent(fact.eventId(), fact);
-            if (kept != null && precedes(fact, kept)) {
-                byId.put(fact.eventId(), fact);
-            }
-        }
-        List<Fact> log = new ArrayList<>(byId.size());
-        for (Fact fact : byId.values()) {
-            if (horizon == null || !fact.occurredAt().isAfter(horizon)) {
-                log.add(fact);
-            }
-        }
-        log.sort(Fact.LOG_ORDER);
-        return log;
-    }
-
-    /**
-     * Log order, then (only for conflicting copies of one event id at one instant, which a correct producer never
-     * sends) a content order, so the choice still does not depend on arrival order.
-     */
-    private static boolean precedes(Fact candidate, Fact kept) {
-        int order = Fact.LOG_ORDER.compare(candidate, kept);
-        if (order != 0 || candidate.equals(kept)) {
-            return order < 0;
-        }
-        return contentKey(candidate).compareTo(contentKey(kept)) < 0;
-    }
-
-    private static String contentKey(Fact fact) {
-        return fact.type() + '\u0000' + new TreeMap<>(fact.properties()) + '\u0000'
-                + (fact.attributes() == null ? "" : new TreeMap<>(fact.attributes()).toString());
-    }
-
     /** Distinct instants of the facts, ascending. */
     List<Instant> factInstants() {
         return factInstants;
@@ -174,8 +156,14 @@ final class LeadTimeline {
     }
 
     Snapshot at(Instant at, boolean explain) {
+        return at(at, explain ? Detail.FULL : Detail.NONE);
+    }
+
+    Snapshot at(Instant at, Detail detail) {
         Map<String, Object> profile = profileAt(at);
+        boolean explain = detail == Detail.FULL;
         List<Contribution> contributions = explain ? new ArrayList<>() : null;
+        RuleTotals totals = detail == Detail.TOTALS ? new RuleTotals() : null;
         // One running sum in one fixed order; live scoring, replay and explanations all go through here.
         double raw = 0.0;
         double attributeSum = 0.0;
@@ -186,6 +174,8 @@ final class LeadTimeline {
                 if (explain) {
                     contributions.add(new Contribution(Contribution.Kind.ATTRIBUTE, null, rule.attribute(), null, null,
                             rule.id(), rule.label(), rule.points(), 1.0, rule.points()));
+                } else if (totals != null) {
+                    totals.add(rule.id(), rule.label(), Contribution.Kind.ATTRIBUTE, rule.points());
                 }
             }
         }
@@ -207,11 +197,13 @@ final class LeadTimeline {
             if (explain) {
                 contributions.add(new Contribution(Contribution.Kind.EVENT, fact.eventId(), null, fact.type(),
                         fact.occurredAt(), award.rule().id(), award.rule().label(), points, decay, effective));
+            } else if (totals != null) {
+                totals.add(award.rule().id(), award.rule().label(), Contribution.Kind.EVENT, effective);
             }
         }
         double score = model.clamp(raw);
-        return new Snapshot(raw, attributeSum, eventSum, score, model.bandFor(score), contributions,
-                explain ? Collections.unmodifiableMap(new TreeMap<>(profile)) : null);
+        return new Snapshot(raw, attributeSum, eventSum, score, model.bandFor(score), contributions, totals,
+                detail != Detail.NONE ? Collections.unmodifiableMap(new TreeMap<>(profile)) : null);
     }
 
     private Map<String, Object> profileAt(Instant at) {

@@ -1,10 +1,7 @@
 package io.leadscore.scoring.engine;
 
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -25,8 +22,13 @@ public final class Scorer {
 
     /** The score with every contribution, cap exclusion and the profile it was computed from. */
     public static Explanation explain(ScoringModel model, Collection<Fact> facts, Instant at) {
+        return explain(model, LeadLog.of(facts), at);
+    }
+
+    /** {@link #explain} of a log already built. */
+    public static Explanation explain(ScoringModel model, LeadLog log, Instant at) {
         Objects.requireNonNull(at, "at");
-        LeadTimeline timeline = LeadTimeline.build(model, facts, at, true);
+        LeadTimeline timeline = LeadTimeline.build(model, log, at, true);
         LeadTimeline.Snapshot snapshot = timeline.at(at, true);
         return new Explanation(model.modelId(), model.version(), at, snapshot.contributions(), timeline.excludedUpTo(at),
                 snapshot.raw(), model.floor(), model.cap(), snapshot.score(), bandName(snapshot.band()),
@@ -57,8 +59,13 @@ public final class Scorer {
 
     /** {@link #score} and {@link #nextChange} at once from one timeline, for rebuilds and decay checks. */
     public static Evaluation scoreWithNextChange(ScoringModel model, Collection<Fact> facts, Instant now) {
+        return scoreWithNextChange(model, LeadLog.of(facts), now);
+    }
+
+    /** {@link #scoreWithNextChange} of a log already built. */
+    public static Evaluation scoreWithNextChange(ScoringModel model, LeadLog log, Instant now) {
         Objects.requireNonNull(now, "now");
-        LeadTimeline timeline = LeadTimeline.build(model, facts, null, false);
+        LeadTimeline timeline = LeadTimeline.build(model, log, null, false);
         LeadTimeline.Snapshot snapshot = timeline.at(now, false);
         return new Evaluation(new ScoreResult(snapshot.score(), bandName(snapshot.band())), null,
                 BandCrossing.next(model, timeline, now));
@@ -66,9 +73,54 @@ public final class Scorer {
 
     /** The same score and band as {@link #explain}, without building the explanation. */
     public static ScoreResult score(ScoringModel model, Collection<Fact> facts, Instant at) {
+        return score(model, LeadLog.of(facts), at);
+    }
+
+    /** {@link #score} of a log already built. */
+    public static ScoreResult score(ScoringModel model, LeadLog log, Instant at) {
         Objects.requireNonNull(at, "at");
-        LeadTimeline.Snapshot snapshot = LeadTimeline.build(model, facts, at, false).at(at, false);
+        LeadTimeline.Snapshot snapshot = LeadTimeline.build(model, log, at, false).at(at, false);
         return new ScoreResult(snapshot.score(), bandName(snapshot.band()));
+    }
+
+    /**
+     * What a change message needs, without the explanation's per-fact detail.
+     *
+     * @param top the rules that contributed most: exactly {@link #topContributions} of {@link #explain} at the same
+     *        instant
+     * @param profile the profile at the instant, as in {@link Explanation#profile()}
+     */
+    public record Summary(ScoreResult result, List<RuleTotal> top, Map<String, Object> profile,
+            Optional<Instant> nextChange) {
+    }
+
+    /**
+     * The score, the {@code limit} rules that contributed most, the profile and the next band change, from one
+     * timeline: the same numbers as {@link #evaluate} followed by {@link #topContributions}, at a fraction of the
+     * allocation (no contribution per fact, no cap exclusions). Live scoring runs this for every lead it touches.
+     */
+    public static Summary summarize(ScoringModel model, LeadLog log, Instant now, int limit) {
+        Objects.requireNonNull(now, "now");
+        LeadTimeline timeline = LeadTimeline.build(model, log, null, false);
+        LeadTimeline.Snapshot snapshot = timeline.at(now, LeadTimeline.Detail.TOTALS);
+        return new Summary(new ScoreResult(snapshot.score(), bandName(snapshot.band())), snapshot.totals().top(limit),
+                snapshot.profile(), BandCrossing.next(model, timeline, now));
+    }
+
+    /**
+     * Whether the fact can change any score under the model: it updates the profile, or some event rule matches it.
+     * A fact that cannot leaves {@link #score} and {@link #explain} exactly as they were without it, at every instant.
+     */
+    public static boolean canAffect(ScoringModel model, Fact fact) {
+        if (fact.isProfileUpdate()) {
+            return true;
+        }
+        for (var rule : model.eventRules()) {
+            if (rule.matches(fact.type(), fact.properties())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -77,21 +129,11 @@ public final class Scorer {
      * @param limit how many rules at most
      */
     public static List<RuleTotal> topContributions(Explanation explanation, int limit) {
-        if (limit < 0) {
-            throw new IllegalArgumentException("limit must not be negative: " + limit);
-        }
-        Map<String, RuleTotal> byRule = new LinkedHashMap<>();
+        RuleTotals totals = new RuleTotals();
         for (Contribution contribution : explanation.contributions()) {
-            byRule.merge(contribution.ruleId(),
-                    new RuleTotal(contribution.ruleId(), contribution.label(), contribution.kind(), 1,
-                            contribution.effectivePoints()),
-                    (sum, one) -> new RuleTotal(sum.ruleId(), sum.label(), sum.kind(), sum.count() + 1,
-                            sum.total() + one.total()));
+            totals.add(contribution.ruleId(), contribution.label(), contribution.kind(), contribution.effectivePoints());
         }
-        List<RuleTotal> totals = new ArrayList<>(byRule.values());
-        totals.sort(Comparator.comparingDouble((RuleTotal total) -> Math.abs(total.total())).reversed()
-                .thenComparing(RuleTotal::ruleId));
-        return List.copyOf(totals.subList(0, Math.min(limit, totals.size())));
+        return totals.top(limit);
     }
 
     /**

@@ -149,4 +149,68 @@ class ScorerPropertiesTest {
             assertEquals(Scorer.explain(model, knownAtThatTime, at), Scorer.explain(model, facts, at), context);
         });
     }
+
+    @Test
+    void summarizeGivesExactlyWhatEvaluateAndTopContributionsGive() {
+        forEachCase(c -> {
+            Scorer.Evaluation evaluation = Scorer.evaluate(c.model(), c.facts(), c.at());
+            for (int limit : new int[]{0, 1, 5, 100}) {
+                Scorer.Summary summary = Scorer.summarize(c.model(), LeadLog.of(c.facts()), c.at(), limit);
+                assertEquals(evaluation.result(), summary.result(), c.context());
+                assertEquals(Scorer.topContributions(evaluation.explanation(), limit), summary.top(), c.context());
+                assertEquals(evaluation.explanation().profile(), summary.profile(), c.context());
+                assertEquals(evaluation.nextChange(), summary.nextChange(), c.context());
+            }
+        });
+    }
+
+    @Test
+    void aLogGrownEventByEventOrShrunkEqualsTheLogOfTheSameFacts() {
+        forEachCase(c -> {
+            Random random = c.random();
+            String context = c.context();
+            List<Fact> arrived = new ArrayList<>(c.facts());
+            // Resent copies and later facts reusing an id, as in duplicatesNeverChangeTheScore.
+            for (int d = c.facts().isEmpty() ? -1 : random.nextInt(4); d >= 0; d--) {
+                Fact original = c.leads().pick(c.facts());
+                arrived.add(random.nextBoolean()
+                        ? original
+                        : c.leads().fact(original.eventId(), original.occurredAt().plusMillis(1 + random.nextInt(1_000))));
+            }
+            Collections.shuffle(arrived, random);
+            LeadLog grown = LeadLog.of(List.of());
+            int i = 0;
+            while (i < arrived.size()) {
+                int step = 1 + random.nextInt(5);
+                grown = grown.plus(arrived.subList(i, Math.min(arrived.size(), i + step)));
+                i += step;
+            }
+            LeadLog expected = LeadLog.of(arrived);
+            assertEquals(expected, grown, context);
+            assertEquals(Scorer.explain(c.model(), arrived, c.at()), Scorer.explain(c.model(), grown, c.at()), context);
+            assertEquals(Scorer.score(c.model(), arrived, c.at()), Scorer.score(c.model(), grown, c.at()), context);
+
+            java.util.Set<String> dropped = new java.util.HashSet<>();
+            for (Fact fact : arrived) {
+                if (random.nextInt(3) == 0) {
+                    dropped.add(fact.eventId());
+                }
+            }
+            List<Fact> rest = arrived.stream().filter(f -> !dropped.contains(f.eventId())).toList();
+            assertEquals(LeadLog.of(rest), expected.without(dropped), context);
+        });
+    }
+
+    @Test
+    void factsThatCannotAffectTheModelChangeNoNumber() {
+        forEachCase(c -> {
+            List<Fact> affecting = c.facts().stream().filter(f -> Scorer.canAffect(c.model(), f)).toList();
+            assertEquals(Scorer.score(c.model(), c.facts(), c.at()), Scorer.score(c.model(), affecting, c.at()),
+                    c.context());
+            Explanation all = Scorer.explain(c.model(), c.facts(), c.at());
+            Explanation some = Scorer.explain(c.model(), affecting, c.at());
+            assertEquals(all.contributions(), some.contributions(), c.context());
+            assertEquals(all.raw(), some.raw(), 0.0, c.context());
+        });
+    }
 }

@@ -20,7 +20,7 @@ import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 
 import io.leadscore.scoring.engine.Explanation;
-import io.leadscore.scoring.engine.Fact;
+import io.leadscore.scoring.engine.LeadLog;
 import io.leadscore.scoring.engine.ScoreResult;
 import io.leadscore.scoring.engine.Scorer;
 import io.leadscore.scoring.engine.model.ScoringModel;
@@ -177,7 +177,7 @@ public class ScoresResource {
                 .map(models -> models.stream().filter(m -> m.modelId().equals(modelId)).findFirst().orElse(null));
     }
 
-    private Uni<List<Fact>> facts(String tenant, String leadId) {
+    private Uni<LeadLog> facts(String tenant, String leadId) {
         return factsReader.facts(pool, tenant, leadId);
     }
 

@@ -12,7 +12,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
-import io.leadscore.scoring.engine.Fact;
+import io.leadscore.scoring.engine.LeadLog;
 import io.leadscore.scoring.engine.model.ScoringModel;
 import io.leadscore.scoring.model.ModelRegistry;
 import io.quarkus.scheduler.Scheduled;
@@ -93,7 +93,7 @@ public class DecayScheduler {
                             orphaned.add(row);
                             continue;
                         }
-                        List<Fact> leadFacts = facts.getOrDefault(row.leadId(), List.of());
+                        LeadLog leadFacts = facts.getOrDefault(row.leadId(), LeadLog.empty());
                         outcomes.add(ScoreUpdate.decide(ScoreUpdate.Trigger.DECAY, tenant, row.leadId(), model,
                                 leadFacts, Set.of(), row, now, null));
                     }

@@ -4,15 +4,15 @@ import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import io.leadscore.scoring.engine.Fact;
+import io.leadscore.scoring.engine.LeadLog;
 import io.leadscore.scoring.eventstore.EventStore;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
- * A lead's whole fact list for reads (scores at an instant, explanations), served from the facts cache when the cached
- * list is exactly the stream's current version, and loaded from the event store otherwise. The version check is one
+ * A lead's whole log for reads (scores at an instant, explanations), served from the facts cache when the cached log
+ * is exactly the stream's current version, and loaded from the event store otherwise. The version check is one
  * primary-key read, far cheaper than decoding thousands of events.
  */
 @ApplicationScoped
@@ -26,27 +26,27 @@ public class LeadFactsReader {
         this.cache = cache;
     }
 
-    public Uni<List<Fact>> facts(SqlClient client, String tenant, String leadId) {
+    public Uni<LeadLog> facts(SqlClient client, String tenant, String leadId) {
         String key = EventStore.streamKey(tenant, leadId);
         return client.preparedQuery("SELECT version FROM lead_stream WHERE tenant = $1 AND lead_id = $2")
                 .execute(Tuple.of(tenant, leadId))
                 .chain(rows -> {
                     if (rows.size() == 0) {
-                        return Uni.createFrom().item(List.<Fact>of());
+                        return Uni.createFrom().item(LeadLog.empty());
                     }
                     long version = rows.iterator().next().getLong(0);
                     LeadFactsCache.Entry cached = cache.get(key);
                     if (cached != null && cached.version() == version) {
-                        return Uni.createFrom().item(cached.facts());
+                        return Uni.createFrom().item(cached.log());
                     }
                     return store.loadFacts(client, tenant, List.of(leadId), null).map(byLead -> {
-                        List<Fact> facts = byLead.getOrDefault(leadId, List.of());
-                        // Sequence numbers have no gaps, so a stream's version is its number of events: a list of
-                        // that size is exactly that version (an append in between would make it longer).
-                        if (facts.size() == version) {
-                            cache.put(key, version, facts);
+                        LeadLog log = byLead.getOrDefault(leadId, LeadLog.empty());
+                        // Sequence numbers have no gaps and event ids are unique, so a stream's version is its number
+                        // of events: a log of that size is exactly that version (an append in between makes it longer).
+                        if (log.size() == version) {
+                            cache.put(key, version, log);
                         }
-                        return facts;
+                        return log;
                     });
                 });
     }

@@ -12,6 +12,7 @@ import java.util.Set;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.leadscore.scoring.engine.Fact;
+import io.leadscore.scoring.engine.LeadLog;
 import io.leadscore.scoring.engine.model.ScoringModel;
 import io.leadscore.scoring.eventstore.EventStore;
 import io.leadscore.scoring.eventstore.StoredEvent;
@@ -70,18 +71,15 @@ public class LiveScoring {
                 traceparents.put(e.eventId(), e.traceparent());
             }
         }
-        // Leads whose cached facts are exactly the stream before this append need no reload.
-        Map<String, List<Fact>> facts = new HashMap<>();
+        // Leads whose cached log is exactly the stream before this append need no reload: the new facts merge in.
+        Map<String, LeadLog> facts = new HashMap<>();
         List<String> misses = new ArrayList<>();
         for (String leadId : leadIds) {
             String key = EventStore.streamKey(tenant, leadId);
             LeadFactsCache.Entry cached = cache.get(key);
             Long before = appended.versionBefore().get(key);
             if (cached != null && before != null && cached.version() == before) {
-                List<Fact> all = new ArrayList<>(cached.facts().size() + newFacts.get(leadId).size());
-                all.addAll(cached.facts());
-                all.addAll(newFacts.get(leadId));
-                facts.put(leadId, all);
+                facts.put(leadId, cached.log().plus(newFacts.get(leadId)));
             } else {
                 misses.add(leadId);
             }
@@ -95,7 +93,7 @@ public class LiveScoring {
                 Long after = appended.versionAfter().get(key);
                 if (after != null) {
                     result.cacheUpdates().put(key, new LeadFactsCache.Entry(after,
-                            facts.getOrDefault(leadId, List.of())));
+                            facts.getOrDefault(leadId, LeadLog.empty())));
                 }
             }
             if (models.isEmpty()) {
@@ -104,12 +102,17 @@ public class LiveScoring {
             return store.currentRows(conn, tenant, models, leadIds, true).chain(current -> {
                 List<ScoreUpdate.Outcome> outcomes = new ArrayList<>();
                 for (String leadId : leadIds) {
-                    List<Fact> leadFacts = facts.getOrDefault(leadId, List.of());
+                    LeadLog leadFacts = facts.getOrDefault(leadId, LeadLog.empty());
                     Instant newestReceived = newestReceivedByLead.get(leadId);
                     for (ScoringModel model : models) {
                         ScoreUpdate.Row row = current.getOrDefault(leadId, Map.of()).get(model.modelId());
-                        outcomes.add(ScoreUpdate.decide(ScoreUpdate.Trigger.EVENTS, tenant, leadId, model, leadFacts,
-                                newIds, row, now, newestReceived));
+                        ScoreUpdate.Outcome outcome = ScoreUpdate.decide(ScoreUpdate.Trigger.EVENTS, tenant, leadId,
+                                model, leadFacts, newIds, row, now, newestReceived);
+                        // Events no rule of a model counts (a page view under a fit model) leave its row as it is:
+                        // rewriting it would only move computed_at and cost a row version plus index entries.
+                        if (outcome.change() != null || !outcome.row().sameStateAs(row)) {
+                            outcomes.add(outcome);
+                        }
                     }
                 }
                 return store.write(conn, outcomes, traceparents).invoke(result.outbox()::addAll)
@@ -120,7 +123,7 @@ public class LiveScoring {
 
     /** Applies the cache updates of a committed transaction. */
     public void committed(Result result) {
-        result.cacheUpdates().forEach((key, entry) -> cache.put(key, entry.version(), entry.facts()));
+        result.cacheUpdates().forEach((key, entry) -> cache.put(key, entry.version(), entry.log()));
     }
 
     private static Fact toFact(StoredEvent e) {

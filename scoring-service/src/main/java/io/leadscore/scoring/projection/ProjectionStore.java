@@ -17,6 +17,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.leadscore.contracts.ScoreChanged;
 import io.leadscore.scoring.engine.Fact;
+import io.leadscore.scoring.engine.LeadLog;
 import io.leadscore.scoring.engine.model.ScoringModel;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
@@ -37,8 +38,8 @@ public class ProjectionStore {
         this.mapper = mapper;
     }
 
-    /** Every fact of the given leads of one tenant, with when each was received. */
-    public Uni<Map<String, List<Fact>>> loadFacts(SqlClient client, String tenant, Collection<String> leadIds,
+    /** The logs of the given leads of one tenant (leads without facts are left out), with when each fact was received. */
+    public Uni<Map<String, LeadLog>> loadFacts(SqlClient client, String tenant, Collection<String> leadIds,
             Map<String, Instant> receivedAtOut) {
         // Only the parts scoring reads: the database skips the rest of each envelope instead of shipping it.
         return client.preparedQuery("SELECT lead_id, event_id, type, occurred_at, received_at, "
@@ -55,7 +56,9 @@ public class ProjectionStore {
                             receivedAtOut.put(r.getString("event_id"), r.getOffsetDateTime("received_at").toInstant());
                         }
                     }
-                    return byLead;
+                    Map<String, LeadLog> logs = new HashMap<>(byLead.size() * 2);
+                    byLead.forEach((leadId, facts) -> logs.put(leadId, LeadLog.of(facts)));
+                    return logs;
                 });
     }
 

@@ -1,15 +1,13 @@
 package io.leadscore.scoring.projection;
 
 import java.time.Instant;
-import java.util.Collection;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
 import io.leadscore.contracts.ScoreChanged;
-import io.leadscore.scoring.engine.Explanation;
 import io.leadscore.scoring.engine.Fact;
+import io.leadscore.scoring.engine.LeadLog;
 import io.leadscore.scoring.engine.RuleTotal;
 import io.leadscore.scoring.engine.ScoreResult;
 import io.leadscore.scoring.engine.Scorer;
@@ -37,6 +35,13 @@ public final class ScoreUpdate {
     /** The projection row as stored. */
     public record Row(String tenant, String modelId, String leadId, int modelVersion, double score, String band,
             Instant computedAt, Instant nextChangeAt) {
+
+        /** Whether the stored row already says the same: only when it was computed differs. */
+        public boolean sameStateAs(Row stored) {
+            return stored != null && modelVersion == stored.modelVersion
+                    && Double.compare(score, stored.score) == 0 && Objects.equals(band, stored.band)
+                    && Objects.equals(nextChangeAt, stored.nextChangeAt);
+        }
     }
 
     /** The new row, and the change to publish (null when none is due). */
@@ -49,66 +54,66 @@ public final class ScoreUpdate {
     }
 
     /**
+     * @param log the lead's facts
      * @param newEventIds the events that just arrived (for {@link Trigger#EVENTS}); empty otherwise
      * @param current the stored row, or null when the lead has none under this model
      * @param sourceReceivedAt when ingest received the newest new event (for latency), or null
      */
-    public static Outcome decide(Trigger trigger, String tenant, String leadId, ScoringModel model,
-            Collection<Fact> facts, Set<String> newEventIds, Row current, Instant now, Instant sourceReceivedAt) {
-        // New events nearly always publish, and a change carries the explanation's top rules and profile; the other
-        // triggers publish only on a band change, so they explain only then.
-        Scorer.Evaluation evaluation = trigger == Trigger.EVENTS
-                ? Scorer.evaluate(model, facts, now)
-                : Scorer.scoreWithNextChange(model, facts, now);
+    public static Outcome decide(Trigger trigger, String tenant, String leadId, ScoringModel model, LeadLog log,
+            Set<String> newEventIds, Row current, Instant now, Instant sourceReceivedAt) {
+        if (trigger == Trigger.EVENTS) {
+            return decideOnEvents(tenant, leadId, model, log, newEventIds, current, now, sourceReceivedAt);
+        }
+        // The other triggers publish only on a band change, so they summarise only then.
+        Scorer.Evaluation evaluation = Scorer.scoreWithNextChange(model, log, now);
         ScoreResult result = evaluation.result();
-        Instant nextChange = evaluation.nextChange().orElse(null);
-        Row row = new Row(tenant, model.modelId(), leadId, model.version(), result.score(), result.band(), now, nextChange);
-        if (trigger == Trigger.REBUILD) {
+        Row row = new Row(tenant, model.modelId(), leadId, model.version(), result.score(), result.band(), now,
+                evaluation.nextChange().orElse(null));
+        if (trigger == Trigger.REBUILD || current != null && Objects.equals(current.band(), result.band())) {
             return new Outcome(row, null);
         }
-        String previousBand = current == null ? null : current.band();
-        boolean bandChanged = current == null || !Objects.equals(previousBand, result.band());
-        Double previousScore = current == null ? null : current.score();
-        ScoreChanged.Cause cause;
-        boolean publish;
-        switch (trigger) {
-            case EVENTS -> {
-                List<Fact> before = facts.stream().filter(f -> !newEventIds.contains(f.eventId())).toList();
-                ScoreResult beforeResult = Scorer.score(model, before, now);
-                boolean changedByEvents = Double.compare(beforeResult.score(), result.score()) != 0;
-                publish = changedByEvents || bandChanged;
-                if (current != null) {
-                    previousScore = beforeResult.score();
-                }
-                cause = ScoreChanged.Cause.event(newestNewEvent(facts, newEventIds));
-            }
-            case DECAY -> {
-                publish = bandChanged;
-                cause = ScoreChanged.Cause.decay();
-            }
-            default -> {
-                publish = bandChanged;
-                cause = ScoreChanged.Cause.modelVersion();
-            }
-        }
-        if (!publish) {
-            return new Outcome(row, null);
-        }
-        Explanation after = evaluation.explanation() != null
-                ? evaluation.explanation()
-                : Scorer.explain(model, facts, now);
-        List<ScoreChanged.RuleContribution> top = Scorer.topContributions(after, TOP_CONTRIBUTIONS).stream()
-                .map(ScoreUpdate::toContract).toList();
-        Map<String, Object> profile = after.profile();
-        var change = new ScoreChanged(ScoreChanged.CURRENT_SCHEMA_VERSION, tenant, leadId, model.modelId(),
-                model.version(), previousScore, after.score(), previousBand, after.band(), cause, now, top, profile,
-                trigger == Trigger.EVENTS ? sourceReceivedAt : null);
-        return new Outcome(row, change);
+        Scorer.Summary summary = Scorer.summarize(model, log, now, TOP_CONTRIBUTIONS);
+        ScoreChanged.Cause cause = trigger == Trigger.DECAY ? ScoreChanged.Cause.decay() : ScoreChanged.Cause.modelVersion();
+        return new Outcome(row, change(tenant, leadId, model, current == null ? null : current.score(),
+                current == null ? null : current.band(), summary, cause, now, null));
     }
 
-    private static String newestNewEvent(Collection<Fact> facts, Set<String> newEventIds) {
-        return facts.stream().filter(f -> newEventIds.contains(f.eventId())).max(Fact.LOG_ORDER)
-                .map(Fact::eventId).orElse(null);
+    /** New events publish when they changed the score, or when the band changed. */
+    private static Outcome decideOnEvents(String tenant, String leadId, ScoringModel model, LeadLog log,
+            Set<String> newEventIds, Row current, Instant now, Instant sourceReceivedAt) {
+        // New events nearly always publish, and a change carries the top rules and the profile: summarise at once.
+        Scorer.Summary summary = Scorer.summarize(model, log, now, TOP_CONTRIBUTIONS);
+        ScoreResult result = summary.result();
+        Row row = new Row(tenant, model.modelId(), leadId, model.version(), result.score(), result.band(), now,
+                summary.nextChange().orElse(null));
+        boolean bandChanged = current == null || !Objects.equals(current.band(), result.band());
+        // The score just before the new events, at the same instant. New facts that no rule of this model can use
+        // leave every number as it was, so the second pass is needed only when one of them counts.
+        Fact newest = null;
+        boolean counted = false;
+        for (Fact fact : log.facts()) {
+            if (newEventIds.contains(fact.eventId())) {
+                newest = fact;
+                counted = counted || Scorer.canAffect(model, fact);
+            }
+        }
+        ScoreResult before = counted ? Scorer.score(model, log.without(newEventIds), now) : result;
+        boolean changedByEvents = Double.compare(before.score(), result.score()) != 0;
+        if (!changedByEvents && !bandChanged) {
+            return new Outcome(row, null);
+        }
+        return new Outcome(row, change(tenant, leadId, model, current == null ? null : before.score(),
+                current == null ? null : current.band(), summary,
+                ScoreChanged.Cause.event(newest == null ? null : newest.eventId()), now, sourceReceivedAt));
+    }
+
+    private static ScoreChanged change(String tenant, String leadId, ScoringModel model, Double previousScore,
+            String previousBand, Scorer.Summary summary, ScoreChanged.Cause cause, Instant now,
+            Instant sourceReceivedAt) {
+        List<ScoreChanged.RuleContribution> top = summary.top().stream().map(ScoreUpdate::toContract).toList();
+        return new ScoreChanged(ScoreChanged.CURRENT_SCHEMA_VERSION, tenant, leadId, model.modelId(), model.version(),
+                previousScore, summary.result().score(), previousBand, summary.result().band(), cause, now, top,
+                summary.profile(), sourceReceivedAt);
     }
 
     private static ScoreChanged.RuleContribution toContract(RuleTotal total) {

@@ -14,7 +14,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
-import io.leadscore.scoring.engine.Fact;
+import io.leadscore.scoring.engine.LeadLog;
 import io.leadscore.scoring.engine.model.ScoringModel;
 import io.leadscore.scoring.model.ModelRegistry;
 import io.leadscore.scoring.projection.ProjectionStore;
@@ -137,7 +137,7 @@ public class ProjectionRebuild {
             Long[] streamVersions = new Long[n];
             int i = 0;
             for (String leadId : leadIds) {
-                List<Fact> leadFacts = facts.getOrDefault(leadId, List.of());
+                LeadLog leadFacts = facts.getOrDefault(leadId, LeadLog.empty());
                 for (ScoringModel model : models) {
                     ScoreUpdate.Row row = ScoreUpdate.decide(ScoreUpdate.Trigger.REBUILD, tenant, leadId, model,
                             leadFacts, Set.of(), null, at, null).row();

@@ -11,7 +11,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
-import io.leadscore.scoring.engine.Fact;
+import io.leadscore.scoring.engine.LeadLog;
 import io.leadscore.scoring.engine.model.ScoringModel;
 import io.leadscore.scoring.model.ModelRegistry;
 import io.leadscore.scoring.projection.OutboxMessage;
@@ -75,7 +75,7 @@ public class Rescoring {
                             .chain(facts -> store.currentRows(conn, tenant, List.of(model), leadIds, true).map(current -> {
                                 List<ScoreUpdate.Outcome> outcomes = new ArrayList<>();
                                 for (String leadId : leadIds) {
-                                    List<Fact> leadFacts = facts.getOrDefault(leadId, List.of());
+                                    LeadLog leadFacts = facts.getOrDefault(leadId, LeadLog.empty());
                                     ScoreUpdate.Row row = current.getOrDefault(leadId, Map.of()).get(model.modelId());
                                     outcomes.add(ScoreUpdate.decide(ScoreUpdate.Trigger.MODEL_VERSION, tenant, leadId,
                                             model, leadFacts, Set.of(), row, now, null));
