@@ -23,9 +23,11 @@ public final class LeadLog {
     private static final LeadLog EMPTY = new LeadLog(List.of());
 
     private final List<Fact> facts;
+    private final List<Fact> view;
 
     private LeadLog(List<Fact> facts) {
         this.facts = facts;
+        this.view = Collections.unmodifiableList(facts);
     }
 
     /** A lead with no facts. */
@@ -48,7 +50,7 @@ public final class LeadLog {
         }
         List<Fact> log = new ArrayList<>(byId.values());
         log.sort(Fact.LOG_ORDER);
-        return new LeadLog(Collections.unmodifiableList(log));
+        return new LeadLog(log);
     }
 
     /** This log with more facts: the same as {@link #of} over both, merged in linear time. */
@@ -82,7 +84,7 @@ public final class LeadLog {
         }
         merged.addAll(facts.subList(i, facts.size()));
         merged.addAll(added.facts.subList(j, added.facts.size()));
-        return new LeadLog(Collections.unmodifiableList(merged));
+        return new LeadLog(merged);
     }
 
     /** This log without any copy of the given event ids: the same as {@link #of} over the remaining facts. */
@@ -96,11 +98,16 @@ public final class LeadLog {
                 kept.add(fact);
             }
         }
-        return kept.size() == facts.size() ? this : new LeadLog(Collections.unmodifiableList(kept));
+        return kept.size() == facts.size() ? this : new LeadLog(kept);
     }
 
     /** The facts in log order, one per event id. */
     public List<Fact> facts() {
+        return view;
+    }
+
+    /** The same list without the read-only wrapper, for the engine's inner loops; never modified. */
+    List<Fact> shared() {
         return facts;
     }
 

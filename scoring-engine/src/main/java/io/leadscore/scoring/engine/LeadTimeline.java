@@ -6,7 +6,6 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,6 +33,11 @@ final class LeadTimeline {
     private final List<Award> awards;
     private final List<CappedMatch> excluded;
     private final List<Instant> factInstants;
+    // Memo of at(): the number of profile updates it last folded, that profile and the attribute rules' verdicts on
+    // it. A timeline is used by one caller at a time (it never leaves the engine), so plain fields do.
+    private int memoUpdates = -1;
+    private Map<String, Object> memoProfile;
+    private boolean[] memoHolds;
 
     /** An awarded (fact, rule) match, in summation order. */
     private record Award(Fact fact, EventRule rule) {
@@ -78,38 +82,37 @@ final class LeadTimeline {
     /** The same from a log already deduplicated and ordered. */
     static LeadTimeline build(ScoringModel model, LeadLog leadLog, Instant horizon, boolean explain) {
         Objects.requireNonNull(model, "model");
-        List<Fact> log = leadLog.facts().subList(0, leadLog.countUpTo(horizon));
-        Map<String, List<IndexedRule>> rulesByType = new HashMap<>();
+        List<Fact> log = leadLog.shared().subList(0, leadLog.countUpTo(horizon));
         List<EventRule> eventRules = model.eventRules();
-        for (int i = 0; i < eventRules.size(); i++) {
-            EventRule rule = eventRules.get(i);
-            rulesByType.computeIfAbsent(rule.eventType(), type -> new ArrayList<>()).add(new IndexedRule(i, rule));
-        }
-        List<ArrayDeque<Fact>> awardedByRule = new ArrayList<>(eventRules.size());
-        for (int i = 0; i < eventRules.size(); i++) {
-            awardedByRule.add(new ArrayDeque<>());
-        }
+        // Only capped rules need to remember their awards; created when first needed.
+        @SuppressWarnings("unchecked")
+        ArrayDeque<Fact>[] awardedByRule = new ArrayDeque[eventRules.size()];
 
         List<Fact> profileUpdates = new ArrayList<>();
         List<Award> awards = new ArrayList<>();
         List<CappedMatch> excluded = explain ? new ArrayList<>() : null;
         List<Instant> instants = new ArrayList<>();
-        for (Fact fact : log) {
+        for (int f = 0, n = log.size(); f < n; f++) {
+            Fact fact = log.get(f);
             if (instants.isEmpty() || !instants.get(instants.size() - 1).equals(fact.occurredAt())) {
                 instants.add(fact.occurredAt());
             }
             if (fact.isProfileUpdate()) {
                 profileUpdates.add(fact);
             }
-            for (IndexedRule indexed : rulesByType.getOrDefault(fact.type(), List.of())) {
-                EventRule rule = indexed.rule();
+            for (int index : model.eventRuleIndexes(fact.type())) {
+                EventRule rule = eventRules.get(index);
                 if (!rule.matches(fact.type(), fact.properties())) {
                     continue;
                 }
-                ArrayDeque<Fact> awarded = awardedByRule.get(indexed.index());
                 if (rule.maxTimes() == null) {
                     awards.add(new Award(fact, rule));
                     continue;
+                }
+                ArrayDeque<Fact> awarded = awardedByRule[index];
+                if (awarded == null) {
+                    awarded = new ArrayDeque<>();
+                    awardedByRule[index] = awarded;
                 }
                 if (rule.per() != null) {
                     // The window is (occurredAt - per, occurredAt]: an award exactly `per` earlier no longer counts.
@@ -128,9 +131,6 @@ final class LeadTimeline {
             }
         }
         return new LeadTimeline(model, profileUpdates, awards, excluded, instants);
-    }
-
-    private record IndexedRule(int index, EventRule rule) {
     }
 
     private static String capReason(EventRule rule, ArrayDeque<Fact> awarded) {
@@ -160,15 +160,27 @@ final class LeadTimeline {
     }
 
     Snapshot at(Instant at, Detail detail) {
-        Map<String, Object> profile = profileAt(at);
+        int updates = profileUpdatesUpTo(at);
+        if (updates != memoUpdates) {
+            // The profile and the attribute rules' verdicts change only at profile updates; finding a band crossing
+            // evaluates many instants between two of them.
+            memoProfile = profileOf(updates);
+            memoHolds = new boolean[attributeRules.size()];
+            for (int i = 0; i < memoHolds.length; i++) {
+                memoHolds[i] = attributeRules.get(i).holdsOn(memoProfile);
+            }
+            memoUpdates = updates;
+        }
+        Map<String, Object> profile = memoProfile;
         boolean explain = detail == Detail.FULL;
         List<Contribution> contributions = explain ? new ArrayList<>() : null;
         RuleTotals totals = detail == Detail.TOTALS ? new RuleTotals() : null;
         // One running sum in one fixed order; live scoring, replay and explanations all go through here.
         double raw = 0.0;
         double attributeSum = 0.0;
-        for (AttributeRule rule : attributeRules) {
-            if (rule.holdsOn(profile)) {
+        for (int i = 0; i < memoHolds.length; i++) {
+            AttributeRule rule = attributeRules.get(i);
+            if (memoHolds[i]) {
                 raw += rule.points();
                 attributeSum += rule.points();
                 if (explain) {
@@ -206,13 +218,20 @@ final class LeadTimeline {
                 detail != Detail.NONE ? Collections.unmodifiableMap(new TreeMap<>(profile)) : null);
     }
 
-    private Map<String, Object> profileAt(Instant at) {
+    /** How many profile updates occurred at or before the instant (they are in log order). */
+    private int profileUpdatesUpTo(Instant at) {
+        int count = 0;
+        while (count < profileUpdates.size() && !profileUpdates.get(count).occurredAt().isAfter(at)) {
+            count++;
+        }
+        return count;
+    }
+
+    /** The fold of the first {@code count} profile updates. */
+    private Map<String, Object> profileOf(int count) {
         Map<String, Object> profile = new LinkedHashMap<>();
-        for (Fact update : profileUpdates) {
-            if (update.occurredAt().isAfter(at)) {
-                break;
-            }
-            for (Map.Entry<String, Object> attribute : update.attributes().entrySet()) {
+        for (int u = 0; u < count; u++) {
+            for (Map.Entry<String, Object> attribute : profileUpdates.get(u).attributes().entrySet()) {
                 if (attribute.getValue() == null) {
                     profile.remove(attribute.getKey());
                 } else {

@@ -95,7 +95,7 @@ public class DecayScheduler {
                         }
                         LeadLog leadFacts = facts.getOrDefault(row.leadId(), LeadLog.empty());
                         outcomes.add(ScoreUpdate.decide(ScoreUpdate.Trigger.DECAY, tenant, row.leadId(), model,
-                                leadFacts, Set.of(), row, now, null));
+                                leadFacts, List.of(), row, now, null));
                     }
                     return outcomes;
                 }))

@@ -57,14 +57,12 @@ public class LiveScoring {
     private Uni<Void> scoreTenant(SqlConnection conn, String tenant, List<StoredEvent> events,
             EventStore.Appended appended, Instant now, Result result) {
         Set<String> leadIds = new LinkedHashSet<>();
-        Set<String> newIds = new java.util.HashSet<>();
         Map<String, String> traceparents = new HashMap<>();
         // When ingest received each lead's newest new event: the start of its event-to-score latency.
         Map<String, Instant> newestReceivedByLead = new HashMap<>();
         Map<String, List<Fact>> newFacts = new HashMap<>();
         for (StoredEvent e : events) {
             leadIds.add(e.leadId());
-            newIds.add(e.eventId());
             newestReceivedByLead.merge(e.leadId(), e.receivedAt(), (a, b) -> a.isAfter(b) ? a : b);
             newFacts.computeIfAbsent(e.leadId(), k -> new ArrayList<>()).add(toFact(e));
             if (e.traceparent() != null) {
@@ -107,7 +105,7 @@ public class LiveScoring {
                     for (ScoringModel model : models) {
                         ScoreUpdate.Row row = current.getOrDefault(leadId, Map.of()).get(model.modelId());
                         ScoreUpdate.Outcome outcome = ScoreUpdate.decide(ScoreUpdate.Trigger.EVENTS, tenant, leadId,
-                                model, leadFacts, newIds, row, now, newestReceived);
+                                model, leadFacts, newFacts.get(leadId), row, now, newestReceived);
                         // Events no rule of a model counts (a page view under a fit model) leave its row as it is:
                         // rewriting it would only move computed_at and cost a row version plus index entries.
                         if (outcome.change() != null || !outcome.row().sameStateAs(row)) {

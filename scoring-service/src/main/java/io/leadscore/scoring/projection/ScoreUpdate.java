@@ -1,6 +1,7 @@
 package io.leadscore.scoring.projection;
 
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -55,14 +56,14 @@ public final class ScoreUpdate {
 
     /**
      * @param log the lead's facts
-     * @param newEventIds the events that just arrived (for {@link Trigger#EVENTS}); empty otherwise
+     * @param newFacts the lead's facts that just arrived (for {@link Trigger#EVENTS}); empty otherwise
      * @param current the stored row, or null when the lead has none under this model
      * @param sourceReceivedAt when ingest received the newest new event (for latency), or null
      */
     public static Outcome decide(Trigger trigger, String tenant, String leadId, ScoringModel model, LeadLog log,
-            Set<String> newEventIds, Row current, Instant now, Instant sourceReceivedAt) {
+            List<Fact> newFacts, Row current, Instant now, Instant sourceReceivedAt) {
         if (trigger == Trigger.EVENTS) {
-            return decideOnEvents(tenant, leadId, model, log, newEventIds, current, now, sourceReceivedAt);
+            return decideOnEvents(tenant, leadId, model, log, newFacts, current, now, sourceReceivedAt);
         }
         // The other triggers publish only on a band change, so they summarise only then.
         Scorer.Evaluation evaluation = Scorer.scoreWithNextChange(model, log, now);
@@ -80,7 +81,7 @@ public final class ScoreUpdate {
 
     /** New events publish when they changed the score, or when the band changed. */
     private static Outcome decideOnEvents(String tenant, String leadId, ScoringModel model, LeadLog log,
-            Set<String> newEventIds, Row current, Instant now, Instant sourceReceivedAt) {
+            List<Fact> newFacts, Row current, Instant now, Instant sourceReceivedAt) {
         // New events nearly always publish, and a change carries the top rules and the profile: summarise at once.
         Scorer.Summary summary = Scorer.summarize(model, log, now, TOP_CONTRIBUTIONS);
         ScoreResult result = summary.result();
@@ -91,13 +92,13 @@ public final class ScoreUpdate {
         // leave every number as it was, so the second pass is needed only when one of them counts.
         Fact newest = null;
         boolean counted = false;
-        for (Fact fact : log.facts()) {
-            if (newEventIds.contains(fact.eventId())) {
+        for (Fact fact : newFacts) {
+            if (newest == null || Fact.LOG_ORDER.compare(fact, newest) > 0) {
                 newest = fact;
-                counted = counted || Scorer.canAffect(model, fact);
             }
+            counted = counted || Scorer.canAffect(model, fact);
         }
-        ScoreResult before = counted ? Scorer.score(model, log.without(newEventIds), now) : result;
+        ScoreResult before = counted ? Scorer.score(model, log.without(eventIds(newFacts)), now) : result;
         boolean changedByEvents = Double.compare(before.score(), result.score()) != 0;
         if (!changedByEvents && !bandChanged) {
             return new Outcome(row, null);
@@ -105,6 +106,14 @@ public final class ScoreUpdate {
         return new Outcome(row, change(tenant, leadId, model, current == null ? null : before.score(),
                 current == null ? null : current.band(), summary,
                 ScoreChanged.Cause.event(newest == null ? null : newest.eventId()), now, sourceReceivedAt));
+    }
+
+    private static Set<String> eventIds(List<Fact> facts) {
+        Set<String> ids = new HashSet<>(facts.size() * 2);
+        for (Fact fact : facts) {
+            ids.add(fact.eventId());
+        }
+        return ids;
     }
 
     private static ScoreChanged change(String tenant, String leadId, ScoringModel model, Double previousScore,

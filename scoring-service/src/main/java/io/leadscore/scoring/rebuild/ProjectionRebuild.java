@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -140,7 +139,7 @@ public class ProjectionRebuild {
                 LeadLog leadFacts = facts.getOrDefault(leadId, LeadLog.empty());
                 for (ScoringModel model : models) {
                     ScoreUpdate.Row row = ScoreUpdate.decide(ScoreUpdate.Trigger.REBUILD, tenant, leadId, model,
-                            leadFacts, Set.of(), null, at, null).row();
+                            leadFacts, List.of(), null, at, null).row();
                     modelIds[i] = row.modelId();
                     leads[i] = leadId;
                     modelVersions[i] = row.modelVersion();

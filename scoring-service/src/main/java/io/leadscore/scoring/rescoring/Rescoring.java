@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -78,7 +77,7 @@ public class Rescoring {
                                     LeadLog leadFacts = facts.getOrDefault(leadId, LeadLog.empty());
                                     ScoreUpdate.Row row = current.getOrDefault(leadId, Map.of()).get(model.modelId());
                                     outcomes.add(ScoreUpdate.decide(ScoreUpdate.Trigger.MODEL_VERSION, tenant, leadId,
-                                            model, leadFacts, Set.of(), row, now, null));
+                                            model, leadFacts, List.of(), row, now, null));
                                 }
                                 return outcomes;
                             }))
