@@ -199,7 +199,7 @@ public class ProjectionStore {
                 + "score, previous_band, band, cause_type, cause_event_id, computed_at) SELECT * FROM unnest("
                 + "$9::text[], $10::text[], $11::text[], $12::int[], $13::float8[], $14::float8[], $15::text[], "
                 + "$16::text[], $17::text[], $18::text[], $19::timestamptz[])), "
-                + "outbox AS (INSERT INTO score_change_outbox (message_key, payload, traceparent) SELECT k, p::jsonb, tp "
+                + "outbox AS (INSERT INTO score_change_outbox (message_key, payload, traceparent) SELECT k, p, tp "
                 + "FROM unnest($20::text[], $21::text[], $22::text[]) WITH ORDINALITY AS o(k, p, tp, n) ORDER BY n "
                 + "RETURNING id) "
                 + "SELECT id FROM outbox ORDER BY id")
