@@ -19,7 +19,7 @@ import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
  * Appends facts to per-lead streams in PostgreSQL. A whole poll batch is one transaction of a handful of set-based
- * statements, whatever the number of leads: lock the batch's streams, drop event ids already stored, insert the rest
+ * statements, whatever the number of leads: read the batch's streams' versions, drop event ids already stored, insert the rest
  * with consecutive sequence numbers, and move each stream's version forward only from the version that was read
  * (expected-version append), so two replicas racing on one lead during a rebalance cannot interleave.
  */
@@ -43,7 +43,8 @@ public class EventStore {
         for (StoredEvent e : batch) {
             byStream.computeIfAbsent(streamKey(e.tenant(), e.leadId()), k -> new ArrayList<>()).add(e);
         }
-        // Sorted, so concurrent appenders lock streams in the same order and cannot deadlock.
+        // Sorted, so concurrent appenders (two replicas during a rebalance) tend to lock streams in the same order; a
+        // deadlock PostgreSQL breaks fails one batch, which is retried like any failed batch.
         List<String> sortedStreams = new ArrayList<>(byStream.keySet());
         java.util.Collections.sort(sortedStreams);
         String[] streamTenants = new String[sortedStreams.size()];
@@ -56,12 +57,18 @@ public class EventStore {
         String[] eventTenants = batch.stream().map(StoredEvent::tenant).toArray(String[]::new);
         String[] eventIds = batch.stream().map(StoredEvent::eventId).toArray(String[]::new);
 
-        // One statement creates missing streams, locks every stream of the batch and reads its version: the no-op
-        // update takes the row lock that the expected-version check below relies on.
-        return conn.preparedQuery("INSERT INTO lead_stream (tenant, lead_id, version) "
-                + "SELECT t, l, 0 FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS s(t, l, n) ORDER BY n "
-                + "ON CONFLICT (tenant, lead_id) DO UPDATE SET version = lead_stream.version "
-                + "RETURNING tenant, lead_id, version")
+        // One statement creates missing streams and reads every stream's version, without locking: the append below
+        // moves a version only from the version read here, and (tenant, lead_id, seq) is unique, so an appender that
+        // raced this one makes the append fail and the batch retry instead of interleaving. Not rewriting each stream
+        // row just to lock it saves a row version per lead per batch. The inserted rows are invisible to the second
+        // SELECT (one snapshot per statement), so each stream is returned once; a stream another transaction created
+        // meanwhile is returned by neither, and the batch retries.
+        return conn.preparedQuery("WITH wanted AS (SELECT t, l FROM unnest($1::text[], $2::text[]) AS s(t, l)), "
+                + "created AS (INSERT INTO lead_stream (tenant, lead_id, version) SELECT t, l, 0 FROM wanted "
+                + "ON CONFLICT (tenant, lead_id) DO NOTHING RETURNING tenant, lead_id, version) "
+                + "SELECT tenant, lead_id, version FROM created UNION ALL "
+                + "SELECT s.tenant, s.lead_id, s.version FROM lead_stream s JOIN wanted w ON s.tenant = w.t "
+                + "AND s.lead_id = w.l")
                 .execute(Tuple.of(streamTenants, streamLeads))
                 .chain(versions -> conn.preparedQuery("SELECT tenant, event_id FROM lead_event "
                         + "WHERE (tenant, event_id) IN (SELECT * FROM unnest($1::text[], $2::text[]))")
@@ -89,7 +96,11 @@ public class EventStore {
         Map<String, Long> after = new HashMap<>();
         for (List<StoredEvent> events : byStream.values()) {
             StoredEvent first = events.get(0);
-            long expected = versions.get(streamKey(first.tenant(), first.leadId()));
+            Long read = versions.get(streamKey(first.tenant(), first.leadId()));
+            if (read == null) {
+                return Uni.createFrom().failure(new ConcurrentAppendException(1));
+            }
+            long expected = read;
             long seq = expected;
             for (StoredEvent e : events) {
                 if (seen.add(streamKey(e.tenant(), e.eventId()))) {
