@@ -113,6 +113,54 @@ class AlertStreamTest {
     }
 
     @Test
+    void aBurstOfAlertsAllReachTheStreamAndItStaysOpen() throws Exception {
+        String tenant = NotificationFixtures.newTenant();
+        OpenStream mine = open(tenant, "rep-1");
+        assertNotNull(mine.next("ready", Duration.ofSeconds(10)));
+        int burst = 60;
+        // The SSE writer asks for one item at a time; alerts committed together arrive faster than it asks.
+        try (var producer = io.leadscore.testing.KafkaBroker.producer()) {
+            for (int i = 0; i < burst; i++) {
+                var message = NotificationFixtures.stageChanged(tenant, "lead-" + i, UUID.randomUUID().toString(),
+                        "mql", "sql", "sql-hot", "rep-1", true);
+                producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(Topics.LEADS_SQL,
+                        io.leadscore.contracts.MessageKeys.leadKey(tenant, "lead-" + i),
+                        ContractsJson.mapper().writeValueAsString(message)));
+            }
+            producer.flush();
+        }
+        java.util.Set<String> leads = new java.util.HashSet<>();
+        for (int i = 0; i < burst; i++) {
+            String[] alert = mine.next("alert", Duration.ofSeconds(20));
+            assertNotNull(alert, "only " + leads.size() + " of " + burst + " alerts arrived");
+            leads.add(ContractsJson.mapper().readTree(alert[1]).get("leadId").asText());
+        }
+        assertEquals(burst, leads.size());
+    }
+
+    @jakarta.inject.Inject
+    AlertStream alertStream;
+
+    @Test
+    void aSubscriberThatIsNotReadyYetGetsTheAlertsLaterInsteadOfLosingItsStream() throws Exception {
+        String tenant = NotificationFixtures.newTenant();
+        // Like the SSE writer: one item requested, the next only once the previous one is written.
+        var subscriber = alertStream.subscribe(tenant, "rep-slow").subscribe()
+                .withSubscriber(io.smallrye.mutiny.helpers.test.AssertSubscriber.<StreamedAlert>create(1));
+        for (int i = 0; i < 3; i++) {
+            NotificationFixtures.produce(Topics.LEADS_SQL, NotificationFixtures.stageChanged(tenant, "lead-" + i,
+                    UUID.randomUUID().toString(), "mql", "sql", "sql-hot", "rep-slow", true));
+        }
+        subscriber.awaitItems(1, Duration.ofSeconds(20));
+        Thread.sleep(1_000);
+        subscriber.assertNotTerminated();
+        subscriber.request(10);
+        subscriber.awaitItems(3, Duration.ofSeconds(20));
+        subscriber.assertNotTerminated();
+        subscriber.cancel();
+    }
+
+    @Test
     void theStreamNeedsAReadToken() throws Exception {
         HttpRequest request = HttpRequest.newBuilder(URI.create(base.toString() + "v1/reps/rep-1/alerts/stream"))
                 .header("Accept", "text/event-stream").build();
