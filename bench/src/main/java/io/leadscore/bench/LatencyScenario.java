@@ -76,10 +76,11 @@ final class LatencyScenario {
         Map<String, Long> warmup = new ConcurrentHashMap<>();
         Samples[] current = {new Samples()};
         Samples[] routed = {new Samples()};
-        AlertSink sink = new AlertSink(due, warmup, current, routed);
+        Samples[] afterRouting = {new Samples()};
+        AlertSink sink = new AlertSink(due, warmup, current, routed, afterRouting);
         try (AlertListener listener = AlertListener.open(NOTIFICATION, BenchMain.TOKEN, reps, sink)) {
             for (String rate : BenchMain.env("LATENCY_RATES", "250,500,1000,5000").split(",")) {
-                measure(Double.parseDouble(rate.trim()), due, warmup, current, routed);
+                measure(Double.parseDouble(rate.trim()), due, warmup, current, routed, afterRouting);
             }
             System.out.printf(Locale.ROOT, "  (%,d alerts seen on the streams in all)%n", listener.alerts());
         }
@@ -90,7 +91,8 @@ final class LatencyScenario {
      * {@code occurredAt} (routing's decision time, same machine clock) splits each latency in two: send → routed, and
      * routed → on the stream (routing's outbox, notification's consumer and transaction, the live stream).
      */
-    private record AlertSink(Map<String, Long> due, Map<String, Long> warmup, Samples[] current, Samples[] routed)
+    private record AlertSink(Map<String, Long> due, Map<String, Long> warmup, Samples[] current, Samples[] routed,
+            Samples[] afterRouting)
             implements
                 AlertListener.OnAlert {
 
@@ -101,7 +103,9 @@ final class LatencyScenario {
                 current[0].add(arrivedNanos - sent);
                 if (routedAt != null) {
                     long routedEpochNanos = routedAt.getEpochSecond() * 1_000_000_000L + routedAt.getNano();
-                    routed[0].add(NANO_BASE + (routedEpochNanos - WALL_BASE) - sent);
+                    long routedNanos = NANO_BASE + (routedEpochNanos - WALL_BASE);
+                    routed[0].add(routedNanos - sent);
+                    afterRouting[0].add(arrivedNanos - routedNanos);
                 }
             } else {
                 warmup.remove(leadId);
@@ -163,7 +167,8 @@ final class LatencyScenario {
 
     // ---- one offered load -----------------------------------------------------------------------------------------
 
-    void measure(double rate, Map<String, Long> due, Map<String, Long> warmup, Samples[] current, Samples[] routed)
+    void measure(double rate, Map<String, Long> due, Map<String, Long> warmup, Samples[] current, Samples[] routed,
+            Samples[] afterRouting)
             throws Exception {
         long interval = (long) (1e9 * batch / rate);
         long warm = (long) (Math.max(3, 5 * BenchMain.SCALE) * 1e9);
@@ -177,14 +182,18 @@ final class LatencyScenario {
 
         Samples latency = new Samples();
         Samples toRouted = new Samples();
+        Samples routedToStream = new Samples();
         current[0] = latency;
         routed[0] = toRouted;
+        afterRouting[0] = routedToStream;
         AtomicLong next = new AtomicLong();
         AtomicLong accepted = new AtomicLong();
         AtomicLong refused = new AtomicLong();
         AtomicLong lastDue = new AtomicLong();
         var scoreBefore = Pipeline.histogram(BenchMain.SCORING, "leadscore_event_to_score_latency_seconds", "");
         var webhookBefore = Pipeline.histogram(NOTIFICATION, "leadscore_notification_alert_latency_seconds",
+                "channel=\"webhook\"");
+        var dispatchBefore = Pipeline.histogram(NOTIFICATION, "leadscore_notification_alert_dispatch_seconds",
                 "channel=\"webhook\"");
         long begin = System.nanoTime() + 200_000_000;
         long measureFrom = begin + warm;
@@ -247,6 +256,8 @@ final class LatencyScenario {
         var scoreAfter = Pipeline.histogram(BenchMain.SCORING, "leadscore_event_to_score_latency_seconds", "");
         var webhookAfter = Pipeline.histogram(NOTIFICATION, "leadscore_notification_alert_latency_seconds",
                 "channel=\"webhook\"");
+        var dispatchAfter = Pipeline.histogram(NOTIFICATION, "leadscore_notification_alert_dispatch_seconds",
+                "channel=\"webhook\"");
 
         double seconds = (sentUntil - measureFrom) / 1e9 + interval / 1e9;
         double achieved = accepted.get() * batch / seconds;
@@ -258,11 +269,17 @@ final class LatencyScenario {
         double[] r = toRouted.count() == 0
                 ? new double[]{Double.NaN, Double.NaN}
                 : new double[]{percentile(toRouted, toRouted.count(), 50), percentile(toRouted, toRouted.count(), 99)};
-        String split = String.format(Locale.ROOT, "; of which send → routing decided p50 %s, p99 %s", bound(r[0]),
-                bound(r[1]));
+        double[] a = routedToStream.count() == 0
+                ? new double[]{Double.NaN, Double.NaN}
+                : new double[]{percentile(routedToStream, routedToStream.count(), 50),
+                        percentile(routedToStream, routedToStream.count(), 99)};
+        String split = String.format(Locale.ROOT, "; of which send → routing decided p50 %s, p99 %s, routing decided → "
+                + "on the stream p50 %s, p99 %s", bound(r[0]), bound(r[1]), bound(a[0]), bound(a[1]));
         String crossCheck = split + String.format(Locale.ROOT, "; services' own histograms: ingest→scored p99 ≤ %s, "
-                + "ingest→webhook accepted p99 ≤ %s", bound(Pipeline.percentileMillis(scoreBefore, scoreAfter, 99)),
-                bound(Pipeline.percentileMillis(webhookBefore, webhookAfter, 99)));
+                + "ingest→webhook accepted p99 ≤ %s, routing message in notification→webhook accepted p99 ≤ %s",
+                bound(Pipeline.percentileMillis(scoreBefore, scoreAfter, 99)),
+                bound(Pipeline.percentileMillis(webhookBefore, webhookAfter, 99)),
+                bound(Pipeline.percentileMillis(dispatchBefore, dispatchAfter, 99)));
         bench.row(String.format(Locale.ROOT, "event-to-alert latency at %,.0f events/s offered (SSE)", rate),
                 String.format(Locale.ROOT, "p50 %s, p95 %s, p99 %s (%,d of %,d alerts%s; %,.0f events/s sent%s%s)%s",
                         ms(p[0]), ms(p[1]), ms(p[2]), received, expected,
@@ -272,6 +289,7 @@ final class LatencyScenario {
                 rate == 1000 ? "p99 ≤ 250 ms" : "—");
         current[0] = new Samples();
         routed[0] = new Samples();
+        afterRouting[0] = new Samples();
     }
 
     /** Percentile over every expected alert, missing ones counting as slower than all received (then +∞). */
