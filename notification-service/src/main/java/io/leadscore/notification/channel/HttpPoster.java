@@ -33,6 +33,8 @@ import io.vertx.mutiny.ext.web.client.WebClient;
 @ApplicationScoped
 public class HttpPoster {
 
+    static final int MAX_CONNECTIONS_PER_HOST = 256;
+
     private final WebClient client;
     private final UrlPolicy policy;
     private final long timeoutMillis;
@@ -45,6 +47,10 @@ public class HttpPoster {
                 // tracing would start an unrelated trace here (a send runs outside any current span) and overwrite it.
                 .setTracingPolicy(TracingPolicy.IGNORE)
                 .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, config.providers().timeout().toMillis()))
+                // The per-provider bulkheads bound concurrency; the client's pool must not be a narrower, shared
+                // limit. With Vert.x's default of 5 connections per host, webhook endpoints on one host (each its own
+                // provider) queued behind each other's slow calls: a healthy one waited ~2 s for a connection.
+                .setMaxPoolSize(MAX_CONNECTIONS_PER_HOST)
                 .setVerifyHost(true));
         this.policy = policy;
         this.timeoutMillis = config.providers().timeout().toMillis();
