@@ -120,11 +120,7 @@ public class DeliveryDispatcher {
                     return store.fail(d.id(), "quota exceeded: " + quota(d) + " " + d.channel().wire()
                             + " messages per day for tenant " + d.tenant(), now);
                 }
-                if (!tenants.tryAcquire(d.tenant())) {
-                    DeliveryTracing.outcome(span, "rescheduled");
-                    return store.reschedule(d.id(), now.plus(BUSY_RETRY), null, now);
-                }
-                return send(d, contact, now, span).eventually(() -> tenants.release(d.tenant()));
+                return send(d, contact, now, span);
             });
         });
     }
@@ -136,10 +132,19 @@ public class DeliveryDispatcher {
         OutgoingMessage message = new OutgoingMessage(d.id(), d.idempotencyKey(), d.attempts() + 1, d.channel(),
                 d.alert(), content, contact, now, DeliveryTracing.traceparent(span));
         long started = System.nanoTime();
-        return guards.call(sender.provider(message), () -> sender.send(message))
+        // The tenant's slot is taken inside the provider's guard, only for the call itself: sends waiting in a slow
+        // provider's bulkhead queue hold none, so one slow provider (at most its bulkhead's worth of calls in flight)
+        // cannot take all of a tenant's slots and hold up the tenant's other channels.
+        return guards.call(sender.provider(message), () -> tenants.tryAcquire(d.tenant())
+                ? sender.send(message).eventually(() -> tenants.release(d.tenant()))
+                : Uni.createFrom().<SendResult>failure(new TenantLimiter.TenantBusyException(d.tenant())))
                 .onItemOrFailure().transformToUni((result, failure) -> {
                     long durationMs = (System.nanoTime() - started) / 1_000_000;
                     Instant at = clock.instant();
+                    if (failure instanceof TenantLimiter.TenantBusyException) {
+                        DeliveryTracing.outcome(span, "rescheduled");
+                        return store.reschedule(d.id(), at.plus(BUSY_RETRY), null, at);
+                    }
                     if (failure instanceof CircuitBreakerOpenException) {
                         DeliveryTracing.outcome(span, "rescheduled");
                         return store.reschedule(d.id(), at.plus(config.providers().breakerDelay()),

@@ -41,6 +41,8 @@ public class ProviderGuards {
                 .withTimeout().duration(config.timeout().toMillis(), ChronoUnit.MILLIS).done()
                 .withBulkhead().limit(config.bulkhead()).queueSize(config.bulkheadQueue()).done()
                 .withCircuitBreaker()
+                // A send refused because its tenant is busy never reached the provider: not the provider's failure.
+                .skipOn(TenantLimiter.TenantBusyException.class)
                 .requestVolumeThreshold(config.breakerVolume())
                 .failureRatio(config.breakerFailureRatio())
                 .delay(config.breakerDelay().toMillis(), ChronoUnit.MILLIS)

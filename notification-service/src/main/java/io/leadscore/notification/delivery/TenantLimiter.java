@@ -10,7 +10,8 @@ import io.leadscore.notification.config.NotificationConfig;
 
 /**
  * Caps the sends one tenant has in flight on this replica. A tenant with a burst of alerts to a slow endpoint waits for
- * its own sends; the other tenants' sends go ahead.
+ * its own sends; the other tenants' sends go ahead. A slot is held only during a provider call (taken inside the
+ * provider's guard), so one slow provider holds at most its bulkhead's worth of a tenant's slots.
  */
 @ApplicationScoped
 public class TenantLimiter {
@@ -29,6 +30,13 @@ public class TenantLimiter {
             return false;
         }
         return true;
+    }
+
+    /** The tenant already has its limit of sends in flight; the delivery is postponed, not attempted. */
+    public static class TenantBusyException extends RuntimeException {
+        public TenantBusyException(String tenant) {
+            super("tenant " + tenant + " has its limit of sends in flight", null, false, false);
+        }
     }
 
     public void release(String tenant) {

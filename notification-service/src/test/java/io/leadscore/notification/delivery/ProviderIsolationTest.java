@@ -191,6 +191,43 @@ class ProviderIsolationTest {
     }
 
     @Test
+    void aBurstToOneSlowEndpointLeavesTheTenantsOtherChannelsFree() throws Exception {
+        String tenant = NotificationFixtures.newTenant();
+        String slowPath = "/burst-slow/" + tenant;
+        String fastPath = "/burst-fast/" + tenant;
+        slowServer.stubFor(post(urlPathEqualTo(slowPath)).willReturn(aResponse().withStatus(200).withFixedDelay(4000)));
+        http.stubFor(post(urlPathEqualTo(fastPath)).willReturn(aResponse().withStatus(200).withBody("fast")));
+        NotificationFixtures.putContact(tenant, "rep-slow", webhookContact(slowServer.baseUrl() + slowPath));
+        NotificationFixtures.putContact(tenant, "rep-fast", webhookContact(http.baseUrl() + fastPath));
+
+        // More alerts to the slow endpoint than the tenant may have sends in flight (32), within what the endpoint's
+        // bulkhead admits (16 calls, 64 waiting): sends waiting for the slow endpoint must not hold the tenant's slots.
+        int burst = 40;
+        try (var producer = io.leadscore.testing.KafkaBroker.producer()) {
+            for (int i = 1; i <= burst; i++) {
+                var message = NotificationFixtures.stageChanged(tenant, "lead-b" + i, UUID.randomUUID().toString(),
+                        "mql", "sql", "sql-hot", "rep-slow", true);
+                producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(Topics.LEADS_SQL,
+                        io.leadscore.contracts.MessageKeys.leadKey(tenant, "lead-b" + i),
+                        io.leadscore.contracts.ContractsJson.mapper().writeValueAsString(message)));
+            }
+            producer.flush();
+        }
+        awaitOfRep(tenant, "rep-slow", list -> list.size() == burst);
+        Thread.sleep(300);
+        produceSql(tenant, "lead-bf", "rep-fast");
+
+        Map<String, Object> fast = awaitOfRep(tenant, "rep-fast", all(1, "delivered")).get(0);
+        long waitedMs = Duration.between(instant(fast.get("createdAt")), instant(fast.get("deliveredAt"))).toMillis();
+        assertTrue(waitedMs < 1500, "the other channel waited " + waitedMs + " ms for the tenant's slots: " + fast);
+        assertEquals(1, attempts(fast).size(), fast.toString());
+        // The slow endpoint's calls are still running into the timeout meanwhile.
+        assertTrue(ofRep(tenant, "rep-slow").stream().noneMatch(d -> "delivered".equals(d.get("status"))));
+
+        slowServer.stubFor(post(urlPathEqualTo(slowPath)).willReturn(aResponse().withStatus(200).withBody("back")));
+    }
+
+    @Test
     void aFailingEndpointOpensItsCircuitBreakerWhileOtherEndpointsStillDeliver() {
         String tenant = NotificationFixtures.newTenant();
         String downPath = "/down/" + tenant;
