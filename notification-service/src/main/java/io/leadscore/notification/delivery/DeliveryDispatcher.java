@@ -132,11 +132,14 @@ public class DeliveryDispatcher {
         OutgoingMessage message = new OutgoingMessage(d.id(), d.idempotencyKey(), d.attempts() + 1, d.channel(),
                 d.alert(), content, contact, now, DeliveryTracing.traceparent(span));
         long started = System.nanoTime();
-        // The tenant's slot is taken inside the provider's guard, only for the call itself: sends waiting in a slow
+        // The tenant's slot is taken inside the provider's bulkhead, only for the call itself: sends waiting in a slow
         // provider's bulkhead queue hold none, so one slow provider (at most its bulkhead's worth of calls in flight)
         // cannot take all of a tenant's slots and hold up the tenant's other channels.
-        return guards.call(sender.provider(message), () -> tenants.tryAcquire(d.tenant())
-                ? sender.send(message).eventually(() -> tenants.release(d.tenant()))
+        // A send that throws before returning its Uni still releases the slot (deferred turns the throw into a failure).
+        String provider = sender.provider(message);
+        return guards.call(provider, () -> tenants.tryAcquire(d.tenant())
+                ? guards.protect(provider, () -> Uni.createFrom().deferred(() -> sender.send(message)))
+                        .eventually(() -> tenants.release(d.tenant()))
                 : Uni.createFrom().<SendResult>failure(new TenantLimiter.TenantBusyException(d.tenant())))
                 .onItemOrFailure().transformToUni((result, failure) -> {
                     long durationMs = (System.nanoTime() - started) / 1_000_000;

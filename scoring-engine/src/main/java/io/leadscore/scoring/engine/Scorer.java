@@ -109,7 +109,9 @@ public final class Scorer {
 
     /**
      * Whether the fact can change any score under the model: it updates the profile, or some event rule matches it.
-     * A fact that cannot leaves {@link #score} and {@link #explain} exactly as they were without it, at every instant.
+     * A fact that cannot, and whose event id is not already among the lead's facts (a copy reusing an id could win the
+     * deduplication and displace one that counts), leaves {@link #score} and {@link #explain} exactly as they were
+     * without it, at every instant.
      */
     public static boolean canAffect(ScoringModel model, Fact fact) {
         if (fact.isProfileUpdate()) {

@@ -5,10 +5,10 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -39,14 +39,14 @@ public class EventStore {
         if (batch.isEmpty()) {
             return Uni.createFrom().item(Appended.NOTHING);
         }
-        Map<String, List<StoredEvent>> byStream = new LinkedHashMap<>();
+        // Sorted by stream, so concurrent appenders (two replicas during a rebalance) insert events and move stream
+        // versions, which takes row locks, in the same order; a deadlock PostgreSQL still breaks fails one batch,
+        // which is retried like any failed batch.
+        Map<String, List<StoredEvent>> byStream = new TreeMap<>();
         for (StoredEvent e : batch) {
             byStream.computeIfAbsent(streamKey(e.tenant(), e.leadId()), k -> new ArrayList<>()).add(e);
         }
-        // Sorted, so concurrent appenders (two replicas during a rebalance) tend to lock streams in the same order; a
-        // deadlock PostgreSQL breaks fails one batch, which is retried like any failed batch.
         List<String> sortedStreams = new ArrayList<>(byStream.keySet());
-        java.util.Collections.sort(sortedStreams);
         String[] streamTenants = new String[sortedStreams.size()];
         String[] streamLeads = new String[sortedStreams.size()];
         for (int i = 0; i < sortedStreams.size(); i++) {
