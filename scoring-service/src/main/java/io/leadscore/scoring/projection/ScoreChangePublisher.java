@@ -25,6 +25,7 @@ import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import io.vertx.mutiny.pgclient.PgPool;
 import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
@@ -58,6 +59,15 @@ public class ScoreChangePublisher {
 
     /** Sends committed outbox messages and deletes their rows once the broker has acknowledged them all. */
     public Uni<Void> publish(List<OutboxMessage> messages) {
+        return publish(messages, pool);
+    }
+
+    /**
+     * As {@link #publish(List)}, deleting through {@code rowsOwner}: the sweeper must delete inside the transaction
+     * that locked the rows, since a DELETE on another connection would wait for that transaction's locks, and the
+     * transaction for the DELETE, forever (a wait PostgreSQL cannot see as a deadlock).
+     */
+    private Uni<Void> publish(List<OutboxMessage> messages, SqlClient rowsOwner) {
         if (messages.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
@@ -70,7 +80,7 @@ public class ScoreChangePublisher {
         Long[] ids = messages.stream().map(OutboxMessage::id).toArray(Long[]::new);
         return Uni.join().all(sends).andCollectFailures()
                 .eventually(() -> inFlight.addAndGet(-messages.size()))
-                .chain(() -> pool.preparedQuery("DELETE FROM score_change_outbox WHERE id = ANY($1)")
+                .chain(() -> rowsOwner.preparedQuery("DELETE FROM score_change_outbox WHERE id = ANY($1)")
                         .execute(Tuple.of((Object) ids)))
                 .invoke(() -> published.increment(ids.length))
                 .replaceWithVoid();
@@ -96,7 +106,11 @@ public class ScoreChangePublisher {
         return inFlight.get() > MAX_IN_FLIGHT ? sending : Uni.createFrom().voidItem();
     }
 
-    /** Publishes what an earlier crash or failed send left in the outbox. */
+    /**
+     * Publishes what an earlier crash or failed send left in the outbox. The rows stay locked until the broker has
+     * acknowledged them and they are deleted, so replicas never sweep the same rows; a live publish still deleting one of
+     * them waits for this transaction (bounded by the producer's delivery timeout) and then deletes nothing.
+     */
     @Scheduled(every = "5s", delayed = "5s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> sweep() {
         return pool.withTransaction(conn -> conn.preparedQuery("SELECT id, message_key, payload::text, traceparent "
@@ -111,7 +125,7 @@ public class ScoreChangePublisher {
                     if (!left.isEmpty()) {
                         LOG.infof("Republishing %d score changes left in the outbox", left.size());
                     }
-                    return publish(left);
+                    return publish(left, conn);
                 }))
                 .onFailure().invoke(e -> LOG.warnf("Outbox sweep failed: %s", e.getMessage()))
                 .onFailure().recoverWithNull().replaceWithVoid();
