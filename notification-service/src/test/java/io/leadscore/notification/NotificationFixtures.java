@@ -60,21 +60,32 @@ public final class NotificationFixtures {
     }
 
     public static void produce(String topic, Object message) {
-        String tenant;
-        String lead;
-        if (message instanceof LeadStageChanged m) {
-            tenant = m.tenant();
-            lead = m.leadId();
-        } else {
-            LeadEscalated m = (LeadEscalated) message;
-            tenant = m.tenant();
-            lead = m.leadId();
-        }
         try {
-            produceRaw(topic, MessageKeys.leadKey(tenant, lead), ContractsJson.mapper().writeValueAsString(message));
+            produceRaw(topic, key(message), ContractsJson.mapper().writeValueAsString(message));
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** Sends the messages back to back from one producer (a burst, as routing commits them), then flushes. */
+    public static void produceAll(String topic, java.util.List<?> messages) {
+        try (var producer = KafkaBroker.producer()) {
+            for (Object message : messages) {
+                producer.send(new ProducerRecord<>(topic, key(message),
+                        ContractsJson.mapper().writeValueAsString(message)));
+            }
+            producer.flush();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String key(Object message) {
+        if (message instanceof LeadStageChanged m) {
+            return MessageKeys.leadKey(m.tenant(), m.leadId());
+        }
+        LeadEscalated m = (LeadEscalated) message;
+        return MessageKeys.leadKey(m.tenant(), m.leadId());
     }
 
     public static void produceRaw(String topic, String key, String value) {

@@ -203,16 +203,10 @@ class ProviderIsolationTest {
         // More alerts to the slow endpoint than the tenant may have sends in flight (32), within what the endpoint's
         // bulkhead admits (16 calls, 64 waiting): sends waiting for the slow endpoint must not hold the tenant's slots.
         int burst = 40;
-        try (var producer = io.leadscore.testing.KafkaBroker.producer()) {
-            for (int i = 1; i <= burst; i++) {
-                var message = NotificationFixtures.stageChanged(tenant, "lead-b" + i, UUID.randomUUID().toString(),
-                        "mql", "sql", "sql-hot", "rep-slow", true);
-                producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(Topics.LEADS_SQL,
-                        io.leadscore.contracts.MessageKeys.leadKey(tenant, "lead-b" + i),
-                        io.leadscore.contracts.ContractsJson.mapper().writeValueAsString(message)));
-            }
-            producer.flush();
-        }
+        NotificationFixtures.produceAll(Topics.LEADS_SQL, java.util.stream.IntStream.rangeClosed(1, burst)
+                .mapToObj(i -> NotificationFixtures.stageChanged(tenant, "lead-b" + i, UUID.randomUUID().toString(),
+                        "mql", "sql", "sql-hot", "rep-slow", true))
+                .toList());
         awaitOfRep(tenant, "rep-slow", list -> list.size() == burst);
         Thread.sleep(300);
         produceSql(tenant, "lead-bf", "rep-fast");

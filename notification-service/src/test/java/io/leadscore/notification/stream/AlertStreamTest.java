@@ -119,16 +119,10 @@ class AlertStreamTest {
         assertNotNull(mine.next("ready", Duration.ofSeconds(10)));
         int burst = 60;
         // The SSE writer asks for one item at a time; alerts committed together arrive faster than it asks.
-        try (var producer = io.leadscore.testing.KafkaBroker.producer()) {
-            for (int i = 0; i < burst; i++) {
-                var message = NotificationFixtures.stageChanged(tenant, "lead-" + i, UUID.randomUUID().toString(),
-                        "mql", "sql", "sql-hot", "rep-1", true);
-                producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(Topics.LEADS_SQL,
-                        io.leadscore.contracts.MessageKeys.leadKey(tenant, "lead-" + i),
-                        ContractsJson.mapper().writeValueAsString(message)));
-            }
-            producer.flush();
-        }
+        NotificationFixtures.produceAll(Topics.LEADS_SQL, java.util.stream.IntStream.range(0, burst)
+                .mapToObj(i -> NotificationFixtures.stageChanged(tenant, "lead-" + i, UUID.randomUUID().toString(),
+                        "mql", "sql", "sql-hot", "rep-1", true))
+                .toList());
         java.util.Set<String> leads = new java.util.HashSet<>();
         for (int i = 0; i < burst; i++) {
             String[] alert = mine.next("alert", Duration.ofSeconds(20));

@@ -65,8 +65,9 @@ public class PolicyResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed(Roles.ADMIN)
     @Operation(summary = "Publish the next version of the routing policy", description = "Validates the policy (400 "
-            + "naming each rule and field at fault) and stores it as version n+1. Every lead of the tenant is "
-            + "re-evaluated under it by the next timer run.")
+            + "naming each rule and field at fault) and stores it as version n+1 (201). Every lead of the tenant is "
+            + "re-evaluated under it by the next timer run. Publishing the definition the active version already has "
+            + "changes nothing and answers that version (200), so re-applying the same configuration is harmless.")
     public Uni<Response> put(String body) {
         String tenant = tenantContext.tenant();
         String publishedBy = tenantContext.principal();
@@ -82,20 +83,31 @@ public class PolicyResource {
         return Panache.withTransaction(() -> PolicyVersionEntity.<PolicyVersionEntity>find(
                 "tenant = ?1 order by version desc", tenant).firstResult()
                 .chain(latest -> {
+                    if (latest != null && sameDefinition(latest.definition, definition)) {
+                        return Uni.createFrom().item(new Published(latest, false));
+                    }
                     var e = new PolicyVersionEntity();
                     e.tenant = tenant;
                     e.version = latest == null ? 1 : latest.version + 1;
                     e.definition = definition;
                     e.publishedBy = publishedBy;
                     e.publishedAt = Instant.now();
-                    return e.<PolicyVersionEntity>persist();
+                    return e.<PolicyVersionEntity>persist().map(saved -> new Published(saved, true));
                 }))
-                .call(saved -> reevaluateAll(tenant))
-                .map(saved -> Response.status(201)
-                        .header("Location", "/v1/routing/policy/versions/" + saved.version)
-                        .entity(PolicyView.of(saved)).build())
+                .call(published -> published.isNew() ? reevaluateAll(tenant) : Uni.createFrom().voidItem())
+                .map(published -> Response.status(published.isNew() ? 201 : 200)
+                        .header("Location", "/v1/routing/policy/versions/" + published.version().version)
+                        .entity(PolicyView.of(published.version())).build())
                 .onFailure(PolicyResource::isConcurrentPublish).recoverWithItem(() -> ApiErrors.conflict("version",
                         "another policy version was published at the same moment; retry"));
+    }
+
+    private record Published(PolicyVersionEntity version, boolean isNew) {
+    }
+
+    /** Compared as JSON trees, so key order and how the definition was read do not matter. */
+    private boolean sameDefinition(Map<String, Object> stored, Map<String, Object> published) {
+        return strictMapper.valueToTree(stored).equals(strictMapper.valueToTree(published));
     }
 
     /** Brings every lead's re-check forward to now, so the timers re-decide it under the new policy. */

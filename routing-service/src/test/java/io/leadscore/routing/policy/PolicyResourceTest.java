@@ -68,6 +68,12 @@ class PolicyResourceTest {
         reader(tenant).get("/v1/routing/policy/versions/1").then().statusCode(200)
                 .body("definition.rules[0].id", equalTo("enterprise"));
         reader(tenant).get("/v1/routing/policy/versions").then().body("version", contains(2, 1, 0));
+        // The active definition again (other key order and spacing): nothing new is published or re-evaluated.
+        admin(tenant).body("{ \"default\": \"mql\", \"rules\": [] }").put("/v1/routing/policy").then()
+                .statusCode(200).header("Location", "/v1/routing/policy/versions/2").body("version", equalTo(2));
+        reader(tenant).get("/v1/routing/policy/versions").then().body("version", contains(2, 1, 0));
+        // An older version's definition is a change from the active one: it becomes the next version.
+        admin(tenant).body(ENTERPRISE).put("/v1/routing/policy").then().statusCode(201).body("version", equalTo(3));
         reader(tenant).body(ENTERPRISE).put("/v1/routing/policy").then().statusCode(403);
         io.restassured.RestAssured.given().contentType("application/json").body(ENTERPRISE)
                 .put("/v1/routing/policy").then().statusCode(401);

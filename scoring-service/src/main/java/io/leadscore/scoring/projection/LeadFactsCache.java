@@ -1,5 +1,6 @@
 package io.leadscore.scoring.projection;
 
+import java.util.List;
 import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -25,7 +26,19 @@ import io.leadscore.scoring.engine.LeadLog;
 @ApplicationScoped
 public class LeadFactsCache {
 
-    public record Entry(long version, LeadLog log) {
+    /** A log at a stream version, with its estimated size (kept, so a grown log weighs only its new facts). */
+    public record Entry(long version, LeadLog log, long estimatedBytes) {
+
+        public static Entry of(long version, LeadLog log) {
+            return new Entry(version, log, LeadFactsCache.estimatedBytes(log.facts()));
+        }
+
+        /** This entry's log after {@code added} merged in; falls back to weighing it whole if any was a resend. */
+        public Entry grown(long newVersion, LeadLog grown, List<Fact> added) {
+            return grown.size() == log.size() + added.size()
+                    ? new Entry(newVersion, grown, estimatedBytes + LeadFactsCache.estimatedBytes(added))
+                    : of(newVersion, grown);
+        }
     }
 
     private final Cache<String, Entry> cache;
@@ -34,8 +47,8 @@ public class LeadFactsCache {
             @ConfigProperty(name = "leadscore.scoring.fact-cache-max-bytes", defaultValue = "50000000") long maxBytes) {
         this.cache = Caffeine.newBuilder()
                 .maximumWeight(maxBytes)
-                .weigher((String key, Entry e) -> (int) Math.min(Integer.MAX_VALUE, 64 + 2L * key.length()
-                        + estimatedBytes(e.log())))
+                .weigher((String key, Entry e) -> (int) Math.min(Integer.MAX_VALUE, 80 + 2L * key.length()
+                        + e.estimatedBytes()))
                 .build();
     }
 
@@ -43,8 +56,8 @@ public class LeadFactsCache {
         return cache.getIfPresent(streamKey);
     }
 
-    public void put(String streamKey, long version, LeadLog log) {
-        cache.put(streamKey, new Entry(version, log));
+    public void put(String streamKey, Entry entry) {
+        cache.put(streamKey, entry);
     }
 
     public void invalidate(Iterable<String> streamKeys) {
@@ -52,13 +65,13 @@ public class LeadFactsCache {
     }
 
     /**
-     * Roughly what a log keeps reachable: per fact its record, id, type and instant, and per property or attribute its
+     * Roughly what facts keep reachable in a log: per fact its slot, record, id, type and instant, and per property or attribute its
      * entry and value. Strings count one byte per character (Latin-1 compact strings) plus their headers.
      */
-    static long estimatedBytes(LeadLog log) {
-        long bytes = 16 + 4L * log.size();
-        for (Fact fact : log.facts()) {
-            bytes += 32 + 24 + 40 + fact.eventId().length() + 40 + fact.type().length();
+    static long estimatedBytes(List<Fact> facts) {
+        long bytes = 0;
+        for (Fact fact : facts) {
+            bytes += 4 + 32 + 24 + 40 + fact.eventId().length() + 40 + fact.type().length();
             bytes += mapBytes(fact.properties());
             if (fact.attributes() != null) {
                 bytes += mapBytes(fact.attributes());

@@ -44,7 +44,7 @@ public class LeadFactsReader {
                         // Sequence numbers have no gaps and event ids are unique, so a stream's version is its number
                         // of events: a log of that size is exactly that version (an append in between makes it longer).
                         if (log.size() == version) {
-                            cache.put(key, version, log);
+                            cache.put(key, LeadFactsCache.Entry.of(version, log));
                         }
                         return log;
                     });

@@ -71,6 +71,7 @@ public class LiveScoring {
         }
         // Leads whose cached log is exactly the stream before this append need no reload: the new facts merge in.
         Map<String, LeadLog> facts = new HashMap<>();
+        Map<String, LeadFactsCache.Entry> hits = new HashMap<>();
         List<String> misses = new ArrayList<>();
         for (String leadId : leadIds) {
             String key = EventStore.streamKey(tenant, leadId);
@@ -78,6 +79,7 @@ public class LiveScoring {
             Long before = appended.versionBefore().get(key);
             if (cached != null && before != null && cached.version() == before) {
                 facts.put(leadId, cached.log().plus(newFacts.get(leadId)));
+                hits.put(leadId, cached);
             } else {
                 misses.add(leadId);
             }
@@ -90,8 +92,11 @@ public class LiveScoring {
                 String key = EventStore.streamKey(tenant, leadId);
                 Long after = appended.versionAfter().get(key);
                 if (after != null) {
-                    result.cacheUpdates().put(key, new LeadFactsCache.Entry(after,
-                            facts.getOrDefault(leadId, LeadLog.empty())));
+                    LeadLog log = facts.getOrDefault(leadId, LeadLog.empty());
+                    LeadFactsCache.Entry hit = hits.get(leadId);
+                    result.cacheUpdates().put(key, hit == null
+                            ? LeadFactsCache.Entry.of(after, log)
+                            : hit.grown(after, log, newFacts.get(leadId)));
                 }
             }
             if (models.isEmpty()) {
@@ -121,7 +126,7 @@ public class LiveScoring {
 
     /** Applies the cache updates of a committed transaction. */
     public void committed(Result result) {
-        result.cacheUpdates().forEach((key, entry) -> cache.put(key, entry.version(), entry.log()));
+        result.cacheUpdates().forEach(cache::put);
     }
 
     private static Fact toFact(StoredEvent e) {

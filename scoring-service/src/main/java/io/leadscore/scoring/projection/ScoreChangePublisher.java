@@ -1,6 +1,7 @@
 package io.leadscore.scoring.projection;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
@@ -42,6 +43,9 @@ public class ScoreChangePublisher {
 
     /** Sent but not yet acknowledged messages above which live scoring waits for the broker. */
     static final long MAX_IN_FLIGHT = 20_000;
+
+    /** A sweep gives up (and rolls back, keeping its rows for the next one) after waiting this long for the broker. */
+    static final Duration SWEEP_ACK_TIMEOUT = Duration.ofSeconds(30);
 
     private final PgPool pool;
     private final Counter published;
@@ -109,7 +113,7 @@ public class ScoreChangePublisher {
     /**
      * Publishes what an earlier crash or failed send left in the outbox. The rows stay locked until the broker has
      * acknowledged them and they are deleted, so replicas never sweep the same rows; a live publish still deleting one of
-     * them waits for this transaction (bounded by the producer's delivery timeout) and then deletes nothing.
+     * them waits for this transaction (at most {@link #SWEEP_ACK_TIMEOUT}) and then deletes nothing.
      */
     @Scheduled(every = "5s", delayed = "5s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> sweep() {
@@ -125,7 +129,8 @@ public class ScoreChangePublisher {
                     if (!left.isEmpty()) {
                         LOG.infof("Republishing %d score changes left in the outbox", left.size());
                     }
-                    return publish(left, conn);
+                    // Bounds how long the rows stay locked if the broker neither acknowledges nor fails the sends.
+                    return publish(left, conn).ifNoItem().after(SWEEP_ACK_TIMEOUT).fail();
                 }))
                 .onFailure().invoke(e -> LOG.warnf("Outbox sweep failed: %s", e.getMessage()))
                 .onFailure().recoverWithNull().replaceWithVoid();
