@@ -5,6 +5,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.TimeUnit;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -25,6 +26,8 @@ import io.leadscore.contracts.ScoreChanged;
 import io.leadscore.contracts.Topics;
 import io.leadscore.routing.domain.ScoreObserved;
 import io.leadscore.security.TenantContext;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.KafkaRecord;
@@ -56,17 +59,31 @@ public class ScoreChangesConsumer {
     @OnOverflow(OnOverflow.Strategy.UNBOUNDED_BUFFER)
     MutinyEmitter<String> deadLetters;
 
-    public ScoreChangesConsumer(ScoreRouting routing, PgPool pool) {
+    /** Scoring's send (the record's timestamp) to this batch starting: time spent in Kafka and in front of routing. */
+    private final Timer queued;
+    /** One batch, from start to acknowledgement: parse, route in one transaction, commit. */
+    private final Timer batchTime;
+
+    public ScoreChangesConsumer(ScoreRouting routing, PgPool pool, MeterRegistry registry) {
         this.routing = routing;
         this.pool = pool;
+        this.queued = Timer.builder("leadscore.routing.score.change.wait")
+                .description("score-changes record timestamp to the start of the batch that routes it")
+                .publishPercentileHistogram().register(registry);
+        this.batchTime = Timer.builder("leadscore.routing.batch")
+                .description("Routing one score-changes batch, start to acknowledgement")
+                .publishPercentileHistogram().register(registry);
     }
 
     @Incoming(Topics.SCORE_CHANGES)
     public Uni<Void> consume(KafkaRecordBatch<String, String> batch) {
+        long startedAt = System.currentTimeMillis();
+        Timer.Sample batchSample = Timer.start();
         List<IncomingScore> valid = new ArrayList<>();
         List<KafkaRecord<String, String>> validRecords = new ArrayList<>();
         List<Uni<Void>> deadLettered = new ArrayList<>();
         for (KafkaRecord<String, String> record : batch) {
+            queued.record(Math.max(0, startedAt - record.getTimestamp().toEpochMilli()), TimeUnit.MILLISECONDS);
             try {
                 valid.add(parse(record));
                 validRecords.add(record);
@@ -79,7 +96,8 @@ public class ScoreChangesConsumer {
                 : Uni.join().all(deadLettered).andFailFast().replaceWithVoid();
         return dlq.chain(() -> routing.route(valid)
                 .onFailure().recoverWithUni(failure -> oneByOne(valid, validRecords, failure)))
-                .chain(() -> Uni.createFrom().completionStage(batch.ack()));
+                .chain(() -> Uni.createFrom().completionStage(batch.ack()))
+                .invoke(() -> batchSample.stop(batchTime));
     }
 
     private Uni<Void> oneByOne(List<IncomingScore> valid, List<KafkaRecord<String, String>> records,
