@@ -72,6 +72,30 @@ class ProviderIsolationTest {
                 {"webhookUrl": "%s", "channels": {"sql": ["webhook"]}}""".formatted(url);
     }
 
+    /** A new tenant whose two reps' webhooks are a slow endpoint and a prompt one (the paths are per tenant). */
+    record SlowAndFast(String tenant, String slowPath, String fastPath) {
+    }
+
+    /**
+     * rep-slow's webhook answers only after 4 s (the provider timeout in tests is 2 s), on the slow receiver;
+     * rep-fast's answers at once, on {@code fastServer}.
+     */
+    SlowAndFast slowAndFastReps(String pathPrefix, WireMockServer fastServer) {
+        String tenant = NotificationFixtures.newTenant();
+        String slowPath = "/" + pathPrefix + "slow/" + tenant;
+        String fastPath = "/" + pathPrefix + "fast/" + tenant;
+        slowServer.stubFor(post(urlPathEqualTo(slowPath)).willReturn(aResponse().withStatus(200).withFixedDelay(4000)));
+        fastServer.stubFor(post(urlPathEqualTo(fastPath)).willReturn(aResponse().withStatus(200).withBody("fast")));
+        NotificationFixtures.putContact(tenant, "rep-slow", webhookContact(slowServer.baseUrl() + slowPath));
+        NotificationFixtures.putContact(tenant, "rep-fast", webhookContact(fastServer.baseUrl() + fastPath));
+        return new SlowAndFast(tenant, slowPath, fastPath);
+    }
+
+    /** The slow endpoint answers at once from now on. */
+    static void answersPromptly(String slowPath) {
+        slowServer.stubFor(post(urlPathEqualTo(slowPath)).willReturn(aResponse().withStatus(200).withBody("back")));
+    }
+
     void produceSql(String tenant, String leadId, String repId) {
         NotificationFixtures.produce(Topics.LEADS_SQL, NotificationFixtures.stageChanged(tenant, leadId,
                 UUID.randomUUID().toString(), "mql", "sql", "sql-hot", repId, true));
@@ -109,15 +133,10 @@ class ProviderIsolationTest {
 
     @Test
     void aSlowWebhookEndpointDoesNotDelayAnotherOne() {
-        String tenant = NotificationFixtures.newTenant();
-        String slowPath = "/slow/" + tenant;
-        String fastPath = "/fast/" + tenant;
-        // Answers only after 4 s; the provider timeout in tests is 2 s.
-        slowServer.stubFor(post(urlPathEqualTo(slowPath)).willReturn(aResponse().withStatus(200).withFixedDelay(4000)));
-        http.stubFor(post(urlPathEqualTo(fastPath)).willReturn(aResponse().withStatus(200).withBody("fast")));
-        String slowUrl = slowServer.baseUrl() + slowPath;
-        NotificationFixtures.putContact(tenant, "rep-slow", webhookContact(slowUrl));
-        NotificationFixtures.putContact(tenant, "rep-fast", webhookContact(http.baseUrl() + fastPath));
+        SlowAndFast reps = slowAndFastReps("", http);
+        String tenant = reps.tenant();
+        String slowPath = reps.slowPath();
+        String fastPath = reps.fastPath();
 
         // Three alerts keep the slow endpoint busy: each call runs into the timeout and is retried, up to 6 times
         // (18 calls, fewer than the 20 the circuit breaker needs to judge, so it stays closed throughout).
@@ -150,7 +169,7 @@ class ProviderIsolationTest {
         }
 
         // Once it answers promptly again the retries deliver: its alerts were only delayed, never lost.
-        slowServer.stubFor(post(urlPathEqualTo(slowPath)).willReturn(aResponse().withStatus(200).withBody("back")));
+        answersPromptly(slowPath);
         for (Map<String, Object> slow : awaitOfRep(tenant, "rep-slow", all(SLOW_ALERTS, "delivered"))) {
             List<Map<String, Object>> attempts = attempts(slow);
             assertEquals("no answer: timed out", attempts.get(0).get("response"), slow.toString());
@@ -161,14 +180,10 @@ class ProviderIsolationTest {
 
     @Test
     void endpointsOnOneHostDoNotQueueBehindEachOthersSlowCalls() {
-        String tenant = NotificationFixtures.newTenant();
-        String slowPath = "/pool-slow/" + tenant;
-        String fastPath = "/pool-fast/" + tenant;
         // Two endpoints on one host: two providers, but one connection pool in the HTTP client.
-        slowServer.stubFor(post(urlPathEqualTo(slowPath)).willReturn(aResponse().withStatus(200).withFixedDelay(4000)));
-        slowServer.stubFor(post(urlPathEqualTo(fastPath)).willReturn(aResponse().withStatus(200).withBody("fast")));
-        NotificationFixtures.putContact(tenant, "rep-slow", webhookContact(slowServer.baseUrl() + slowPath));
-        NotificationFixtures.putContact(tenant, "rep-fast", webhookContact(slowServer.baseUrl() + fastPath));
+        SlowAndFast reps = slowAndFastReps("pool-", slowServer);
+        String tenant = reps.tenant();
+        String slowPath = reps.slowPath();
 
         // More slow calls in flight than Vert.x's default pool of 5 connections per host, fewer than the bulkhead.
         int slowAlerts = 8;
@@ -187,18 +202,14 @@ class ProviderIsolationTest {
         assertTrue(durationMs(fastAttempts.get(0)) < 1500, "waited for a connection: " + fastAttempts);
 
         // Lets the slow alerts finish quickly instead of holding the receiver's threads.
-        slowServer.stubFor(post(urlPathEqualTo(slowPath)).willReturn(aResponse().withStatus(200).withBody("back")));
+        answersPromptly(slowPath);
     }
 
     @Test
     void aBurstToOneSlowEndpointLeavesTheTenantsOtherChannelsFree() throws Exception {
-        String tenant = NotificationFixtures.newTenant();
-        String slowPath = "/burst-slow/" + tenant;
-        String fastPath = "/burst-fast/" + tenant;
-        slowServer.stubFor(post(urlPathEqualTo(slowPath)).willReturn(aResponse().withStatus(200).withFixedDelay(4000)));
-        http.stubFor(post(urlPathEqualTo(fastPath)).willReturn(aResponse().withStatus(200).withBody("fast")));
-        NotificationFixtures.putContact(tenant, "rep-slow", webhookContact(slowServer.baseUrl() + slowPath));
-        NotificationFixtures.putContact(tenant, "rep-fast", webhookContact(http.baseUrl() + fastPath));
+        SlowAndFast reps = slowAndFastReps("burst-", http);
+        String tenant = reps.tenant();
+        String slowPath = reps.slowPath();
 
         // More alerts to the slow endpoint than the tenant may have sends in flight (32), within what the endpoint's
         // bulkhead admits (16 calls, 64 waiting): sends waiting for the slow endpoint must not hold the tenant's slots.
@@ -218,7 +229,7 @@ class ProviderIsolationTest {
         // The slow endpoint's calls are still running into the timeout meanwhile.
         assertTrue(ofRep(tenant, "rep-slow").stream().noneMatch(d -> "delivered".equals(d.get("status"))));
 
-        slowServer.stubFor(post(urlPathEqualTo(slowPath)).willReturn(aResponse().withStatus(200).withBody("back")));
+        answersPromptly(slowPath);
     }
 
     @Test
