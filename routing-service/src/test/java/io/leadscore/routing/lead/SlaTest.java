@@ -31,6 +31,8 @@ import io.leadscore.routing.support.TestClock;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.pgclient.PgPool;
+import io.vertx.mutiny.sqlclient.Tuple;
 
 /** Follow-up SLAs with a clock the test moves: escalation, reassignment, exactly once, stopped by acceptance. */
 @QuarkusTest
@@ -42,6 +44,9 @@ class SlaTest {
 
     @Inject
     Timers timers;
+
+    @Inject
+    PgPool pool;
 
     static void team(String tenant, String... reps) {
         admin(tenant).body("{\"name\": \"Sales\", \"managerRepId\": \"boss\", \"default\": true}")
@@ -139,5 +144,31 @@ class SlaTest {
         reader(tenant).get("/v1/leads/l1/stage").then().body("waiting", equalTo(true))
                 .body("teamId", equalTo("sales")).body("slaDeadline", equalTo(null));
         reader(tenant).get("/v1/queues/sql?owner=unassigned").then().body("items[0].leadId", equalTo("l1"));
+    }
+
+    @Test
+    void aLeadDueOnItsSlaAndARecheckAtOnceIsEscalatedOnce() {
+        String tenant = Fixtures.tenant("slaboth");
+        team(tenant, "r1", "r2");
+        String key = MessageKeys.leadKey(tenant, "l1");
+        toSql(tenant, "l1", null);
+        // A re-check already due when the SLA runs out (as after a policy change): the timers read both kinds of
+        // timer in one query, so the lead comes back twice from it and must still be handled once.
+        pool.preparedQuery("UPDATE lead_stage SET recheck_at = $3 WHERE tenant = $1 AND lead_id = $2")
+                .execute(Tuple.of(tenant, "l1", LeadStore.ts(clock.instant()))).await().indefinitely();
+        clock.advance(Duration.ofHours(4).plusMinutes(1));
+        timers.runDue().await().indefinitely();
+        timers.runDue().await().indefinitely();
+
+        Published.await(Topics.LEAD_ESCALATIONS, key, 1);
+        Published.awaitStageChange(key, c -> "reassign".equals(c.ruleId()));
+        assertEquals(1, Published.escalations(key).size(), "escalated exactly once");
+        assertEquals(1, Published.stageChanges(key).stream().filter(c -> "reassign".equals(c.ruleId())).count(),
+                "reassigned exactly once");
+        reader(tenant).get("/v1/leads/l1/stage").then().body("ownerRepId", equalTo("r2"));
+        Integer due = pool.preparedQuery("SELECT count(*)::int AS n FROM lead_stage WHERE tenant = $1 AND "
+                + "(recheck_at <= $2 OR sla_deadline <= $2)").execute(Tuple.of(tenant, LeadStore.ts(clock.instant())))
+                .await().indefinitely().iterator().next().getInteger("n");
+        assertEquals(0, due, "neither timer is left due");
     }
 }
