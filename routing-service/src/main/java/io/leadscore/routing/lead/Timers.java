@@ -62,7 +62,8 @@ public class Timers {
         this.escalations = registry.counter("leadscore.routing.escalations");
     }
 
-    @Scheduled(every = "{leadscore.routing.timers-every}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    // Delayed: a run in the first moments after start found the outgoing Kafka channel not yet connected (SRMSG00019).
+    @Scheduled(every = "{leadscore.routing.timers-every}", delayed = "5s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> scheduled() {
         return runDue().replaceWithVoid();
     }

@@ -80,7 +80,8 @@ public class OutboxPublisher {
                 });
     }
 
-    @Scheduled(every = "{leadscore.routing.outbox-sweep-every}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    // Delayed: a run in the first moments after start found the outgoing Kafka channel not yet connected (SRMSG00019).
+    @Scheduled(every = "{leadscore.routing.outbox-sweep-every}", delayed = "5s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> scheduledSweep() {
         return sweep().replaceWithVoid();
     }

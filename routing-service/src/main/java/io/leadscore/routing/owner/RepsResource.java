@@ -25,6 +25,7 @@ import io.leadscore.routing.api.ApiErrors;
 import io.leadscore.routing.api.JsonBodies;
 import io.leadscore.routing.domain.policy.PolicyError;
 import io.leadscore.routing.domain.policy.PolicyParser;
+import io.leadscore.routing.lead.Rechecks;
 import io.leadscore.security.Roles;
 import io.leadscore.security.TenantContext;
 import io.quarkus.hibernate.reactive.panache.Panache;
@@ -48,13 +49,13 @@ public class RepsResource {
     private final TenantContext tenantContext;
     private final ObjectMapper strictMapper;
     private final PgPool pool;
-    private final WaitingLeads waiting;
+    private final Rechecks rechecks;
 
-    public RepsResource(TenantContext tenantContext, ObjectMapper mapper, PgPool pool, WaitingLeads waiting) {
+    public RepsResource(TenantContext tenantContext, ObjectMapper mapper, PgPool pool, Rechecks rechecks) {
         this.tenantContext = tenantContext;
         this.strictMapper = JsonBodies.strict(mapper);
         this.pool = pool;
-        this.waiting = waiting;
+        this.rechecks = rechecks;
     }
 
     @PUT
@@ -105,7 +106,7 @@ public class RepsResource {
                                         .entity(view(s, 0)).build());
                             });
                 }))
-                .call(response -> response.getStatus() < 300 ? waiting.nudge(tenant) : Uni.createFrom().voidItem())
+                .call(response -> response.getStatus() < 300 ? rechecks.waitingForOwner(tenant) : Uni.createFrom().voidItem())
                 .chain(response -> response.getStatus() < 300 ? openLeads(tenant).map(open -> {
                     RepView v = (RepView) response.getEntity();
                     return Response.status(response.getStatus())

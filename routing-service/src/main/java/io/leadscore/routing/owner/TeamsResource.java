@@ -26,6 +26,7 @@ import io.leadscore.routing.api.ApiErrors;
 import io.leadscore.routing.api.JsonBodies;
 import io.leadscore.routing.domain.policy.PolicyError;
 import io.leadscore.routing.domain.policy.PolicyParser;
+import io.leadscore.routing.lead.Rechecks;
 import io.leadscore.security.Roles;
 import io.leadscore.security.TenantContext;
 import io.quarkus.hibernate.reactive.panache.Panache;
@@ -54,13 +55,13 @@ public class TeamsResource {
     private final TenantContext tenantContext;
     private final ObjectMapper strictMapper;
     private final PgPool pool;
-    private final WaitingLeads waitingLeads;
+    private final Rechecks rechecks;
 
-    public TeamsResource(TenantContext tenantContext, ObjectMapper mapper, PgPool pool, WaitingLeads waitingLeads) {
+    public TeamsResource(TenantContext tenantContext, ObjectMapper mapper, PgPool pool, Rechecks rechecks) {
         this.tenantContext = tenantContext;
         this.strictMapper = JsonBodies.strict(mapper);
         this.pool = pool;
-        this.waitingLeads = waitingLeads;
+        this.rechecks = rechecks;
     }
 
     @PUT
@@ -125,7 +126,7 @@ public class TeamsResource {
                 }))
                 .onFailure(TeamsResource::isDuplicateDefault).recoverWithItem(() -> ApiErrors.conflict("default",
                         "another team became the default at the same moment; retry"))
-                .call(response -> response.getStatus() < 300 ? waitingLeads.nudge(tenant) : Uni.createFrom().voidItem())
+                .call(response -> response.getStatus() < 300 ? rechecks.waitingForOwner(tenant) : Uni.createFrom().voidItem())
                 .chain(response -> response.getStatus() >= 300
                         ? Uni.createFrom().item(response)
                         : find(tenant, teamId).map(v -> Response.status(response.getStatus()).entity(v).build()));

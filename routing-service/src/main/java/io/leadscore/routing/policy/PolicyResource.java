@@ -1,6 +1,5 @@
 package io.leadscore.routing.policy;
 
-import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,13 +24,11 @@ import io.leadscore.routing.api.ApiErrors;
 import io.leadscore.routing.api.JsonBodies;
 import io.leadscore.routing.domain.policy.PolicyParseResult;
 import io.leadscore.routing.domain.policy.PolicyParser;
-import io.leadscore.routing.lead.Clocks;
+import io.leadscore.routing.lead.Rechecks;
 import io.leadscore.security.Roles;
 import io.leadscore.security.TenantContext;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.pgclient.PgPool;
-import io.vertx.mutiny.sqlclient.Tuple;
 
 @Path("/v1/routing/policy")
 @Produces(MediaType.APPLICATION_JSON)
@@ -48,16 +45,14 @@ public class PolicyResource {
 
     private final TenantContext tenantContext;
     private final PolicyStore store;
-    private final PgPool pool;
-    private final Clock clock;
+    private final Rechecks rechecks;
     private final ObjectMapper strictMapper;
 
-    public PolicyResource(TenantContext tenantContext, PolicyStore store, PgPool pool, Clock clock,
+    public PolicyResource(TenantContext tenantContext, PolicyStore store, Rechecks rechecks,
             ObjectMapper mapper) {
         this.tenantContext = tenantContext;
         this.store = store;
-        this.pool = pool;
-        this.clock = clock;
+        this.rechecks = rechecks;
         this.strictMapper = JsonBodies.strict(mapper);
     }
 
@@ -112,8 +107,7 @@ public class PolicyResource {
 
     /** Brings every lead's re-check forward to now, so the timers re-decide it under the new policy. */
     private Uni<Void> reevaluateAll(String tenant) {
-        return pool.preparedQuery("UPDATE lead_stage SET recheck_at = $2 WHERE tenant = $1")
-                .execute(Tuple.of(tenant, Clocks.now(clock).atOffset(java.time.ZoneOffset.UTC))).replaceWithVoid();
+        return rechecks.all(tenant);
     }
 
     @GET
