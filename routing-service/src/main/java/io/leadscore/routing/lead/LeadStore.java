@@ -1,7 +1,6 @@
 package io.leadscore.routing.lead;
 
 import java.io.IOException;
-import java.lang.reflect.Array;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -155,18 +154,20 @@ public class LeadStore {
 
     /** Turns rows into one typed array per column, the parameters of an {@code unnest(...)} insert. */
     static Tuple columns(Collection<Object[]> rows, Class<?>... types) {
-        Object[] arrays = new Object[types.length];
-        for (int c = 0; c < types.length; c++) {
-            arrays[c] = Array.newInstance(types[c], rows.size());
-        }
+        Object[][] columns = new Object[types.length][rows.size()];
         int r = 0;
         for (Object[] row : rows) {
             for (int c = 0; c < types.length; c++) {
-                Array.set(arrays[c], r, types[c].cast(row[c]));
+                columns[c][r] = row[c];
             }
             r++;
         }
-        return Tuple.from(Arrays.asList(arrays));
+        Object[] typed = new Object[types.length];
+        for (int c = 0; c < types.length; c++) {
+            // The driver picks each array's SQL type from its Java type; a value of another type fails here.
+            typed[c] = Arrays.copyOf(columns[c], rows.size(), types[c].arrayType().asSubclass(Object[].class));
+        }
+        return Tuple.from(Arrays.asList(typed));
     }
 
     private LeadRouting lead(String tenant, Row r, Map<String, ModelScore> scores) {

@@ -106,7 +106,9 @@ public class RepsResource {
                                         .entity(view(s, 0)).build());
                             });
                 }))
-                .call(response -> response.getStatus() < 300 ? rechecks.waitingForOwner(tenant) : Uni.createFrom().voidItem())
+                .call(response -> response.getStatus() < 300
+                        ? rechecks.waitingForOwner(tenant)
+                        : Uni.createFrom().voidItem())
                 .chain(response -> response.getStatus() < 300 ? openLeads(tenant).map(open -> {
                     RepView v = (RepView) response.getEntity();
                     return Response.status(response.getStatus())

@@ -126,7 +126,9 @@ public class TeamsResource {
                 }))
                 .onFailure(TeamsResource::isDuplicateDefault).recoverWithItem(() -> ApiErrors.conflict("default",
                         "another team became the default at the same moment; retry"))
-                .call(response -> response.getStatus() < 300 ? rechecks.waitingForOwner(tenant) : Uni.createFrom().voidItem())
+                .call(response -> response.getStatus() < 300
+                        ? rechecks.waitingForOwner(tenant)
+                        : Uni.createFrom().voidItem())
                 .chain(response -> response.getStatus() >= 300
                         ? Uni.createFrom().item(response)
                         : find(tenant, teamId).map(v -> Response.status(response.getStatus()).entity(v).build()));

@@ -39,10 +39,10 @@ class LeadStoreTest {
         String tenant = Fixtures.tenant("store");
         Instant t = Instant.parse("2026-05-01T10:00:00Z");
         LeadRouting unseen = LeadRouting.unseen(tenant, "l1");
-        LeadRouting first = nurture(unseen.observe(new ScoreObserved("engagement", 1, 10, "cold", t,
-                Map.of("country", "DE"), t)), t);
-        LeadRouting second = nurture(first.observe(new ScoreObserved("engagement", 1, 25, "warm", t.plusSeconds(1),
-                Map.of("country", "FR"), t.plusSeconds(1))), t);
+        LeadRouting first = inStage(unseen.observe(new ScoreObserved("engagement", 1, 10, "cold", t,
+                Map.of("country", "DE"), t)), Stage.NURTURE, t);
+        LeadRouting second = inStage(first.observe(new ScoreObserved("engagement", 1, 25, "warm", t.plusSeconds(1),
+                Map.of("country", "FR"), t.plusSeconds(1))), Stage.NURTURE, t);
         var policy = policies.builtIn();
 
         pool.withTransaction(conn -> store.save(conn, List.of(
@@ -56,9 +56,10 @@ class LeadStoreTest {
         assertEquals("FR", stored.lead().attributes().get("country"));
     }
 
-    private static LeadRouting nurture(LeadRouting lead, Instant since) {
+    /** The lead as routing would store it once it entered {@code stage} (the stage engine is not the subject here). */
+    static LeadRouting inStage(LeadRouting lead, Stage stage, Instant since) {
         LeadRouting.Builder b = lead.toBuilder();
-        b.stage = Stage.NURTURE;
+        b.stage = stage;
         b.since = since;
         return b.build();
     }

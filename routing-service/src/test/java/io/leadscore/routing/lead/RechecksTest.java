@@ -72,11 +72,8 @@ class RechecksTest {
     private void save(String tenant, String leadId) {
         Instant t = Instant.parse("2026-05-01T10:00:00Z");
         LeadRouting unseen = LeadRouting.unseen(tenant, leadId);
-        LeadRouting.Builder b = unseen.observe(new ScoreObserved("engagement", 1, 60, "hot", t, Map.of(), t))
-                .toBuilder();
-        b.stage = Stage.MQL;
-        b.since = t;
-        LeadRouting waiting = b.build();
+        LeadRouting waiting = LeadStoreTest.inStage(
+                unseen.observe(new ScoreObserved("engagement", 1, 60, "hot", t, Map.of(), t)), Stage.MQL, t);
         pool.withTransaction(conn -> store.save(conn, List.of(new LeadChange(unseen, waiting, List.of(), List.of(),
                 policies.builtIn(), null)))).await().indefinitely();
     }
