@@ -3,10 +3,9 @@ package io.leadscore.scoring.projection;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -46,7 +45,8 @@ public class DecayScheduler {
         this.publisher = publisher;
     }
 
-    @Scheduled(every = "${leadscore.scoring.decay-check-interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    // Starts 5 s after boot: a first run before the score-changes channel is connected fails to inject its emitter.
+    @Scheduled(every = "${leadscore.scoring.decay-check-interval}", delayed = "5s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> tick() {
         return runDue(Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS)).replaceWithVoid()
                 .onFailure().invoke(e -> LOG.warnf(e, "Decay check failed"))
@@ -79,27 +79,30 @@ public class DecayScheduler {
     }
 
     private Uni<List<OutboxMessage>> rescore(SqlConnection conn, String tenant, List<ScoreUpdate.Row> due, Instant now) {
-        Set<String> leadIds = new HashSet<>();
-        due.forEach(r -> leadIds.add(r.leadId()));
+        Map<String, List<ScoreUpdate.Row>> dueByLead = new LinkedHashMap<>();
+        due.forEach(r -> dueByLead.computeIfAbsent(r.leadId(), k -> new ArrayList<>()).add(r));
         List<ScoreUpdate.Row> orphaned = new ArrayList<>();
-        return registry.activeModels(tenant).chain(models -> store.loadFacts(conn, tenant, leadIds, null)
-                .map(facts -> {
-                    Map<String, ScoringModel> byId = new HashMap<>();
-                    models.forEach(m -> byId.put(m.modelId(), m));
-                    List<ScoreUpdate.Outcome> outcomes = new ArrayList<>();
-                    for (ScoreUpdate.Row row : due) {
+        return registry.activeModels(tenant).chain(models -> {
+            Map<String, ScoringModel> byId = new HashMap<>();
+            models.forEach(m -> byId.put(m.modelId(), m));
+            return store.inGroups(conn, tenant, dueByLead.keySet(), (leadIds, facts) -> {
+                List<ScoreUpdate.Outcome> outcomes = new ArrayList<>();
+                for (String leadId : leadIds) {
+                    LeadLog leadFacts = facts.getOrDefault(leadId, LeadLog.empty());
+                    for (ScoreUpdate.Row row : dueByLead.get(leadId)) {
                         ScoringModel model = byId.get(row.modelId());
                         if (model == null) {
                             orphaned.add(row);
                             continue;
                         }
-                        LeadLog leadFacts = facts.getOrDefault(row.leadId(), LeadLog.empty());
-                        outcomes.add(ScoreUpdate.decide(ScoreUpdate.Trigger.DECAY, tenant, row.leadId(), model,
-                                leadFacts, List.of(), row, now, null));
+                        outcomes.add(ScoreUpdate.decide(ScoreUpdate.Trigger.DECAY, tenant, leadId, model, leadFacts,
+                                List.of(), row, now, null));
                     }
-                    return outcomes;
-                }))
-                .chain(outcomes -> store.write(conn, outcomes, Map.of()))
+                }
+                return store.write(conn, outcomes, Map.of());
+            });
+        })
+                .map(perGroup -> perGroup.stream().flatMap(List::stream).toList())
                 .call(() -> clearWakeUps(conn, tenant, orphaned));
     }
 

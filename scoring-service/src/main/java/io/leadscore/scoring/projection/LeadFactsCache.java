@@ -42,14 +42,24 @@ public class LeadFactsCache {
     }
 
     private final Cache<String, Entry> cache;
+    private final long maxBytes;
 
     public LeadFactsCache(
             @ConfigProperty(name = "leadscore.scoring.fact-cache-max-bytes", defaultValue = "50000000") long maxBytes) {
+        this.maxBytes = maxBytes;
         this.cache = Caffeine.newBuilder()
                 .maximumWeight(maxBytes)
                 .weigher((String key, Entry e) -> (int) Math.min(Integer.MAX_VALUE, 80 + 2L * key.length()
                         + e.estimatedBytes()))
                 .build();
+    }
+
+    /**
+     * How many bytes of freshly loaded logs one batch may keep for the cache until it commits: a quarter of the cache,
+     * so the three consumers' batches in flight hold at most as much again (more would only be evicted on arrival).
+     */
+    public long batchShare() {
+        return maxBytes / 4;
     }
 
     public Entry get(String streamKey) {

@@ -39,7 +39,7 @@ public class LeadFactsReader {
                     if (cached != null && cached.version() == version) {
                         return Uni.createFrom().item(cached.log());
                     }
-                    return store.loadFacts(client, tenant, List.of(leadId), null).map(byLead -> {
+                    return store.loadFacts(client, tenant, List.of(leadId)).map(byLead -> {
                         LeadLog log = byLead.getOrDefault(leadId, LeadLog.empty());
                         // Sequence numbers have no gaps and event ids are unique, so a stream's version is its number
                         // of events: a log of that size is exactly that version (an append in between makes it longer).

@@ -9,8 +9,11 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collector;
 
 import jakarta.enterprise.context.ApplicationScoped;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -19,7 +22,9 @@ import io.leadscore.contracts.ScoreChanged;
 import io.leadscore.scoring.engine.Fact;
 import io.leadscore.scoring.engine.LeadLog;
 import io.leadscore.scoring.engine.model.ScoringModel;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.vertx.UniHelper;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlClient;
@@ -33,37 +38,77 @@ import io.vertx.mutiny.sqlclient.Tuple;
 public class ProjectionStore {
 
     private final ObjectMapper mapper;
+    private final long groupEvents;
 
-    public ProjectionStore(ObjectMapper mapper) {
+    public ProjectionStore(ObjectMapper mapper,
+            @ConfigProperty(name = "leadscore.scoring.load-group-events", defaultValue = "20000") long groupEvents) {
         this.mapper = mapper;
+        this.groupEvents = groupEvents;
     }
 
-    /** The logs of the given leads of one tenant (leads without facts are left out), with when each fact was received. */
-    public Uni<Map<String, LeadLog>> loadFacts(SqlClient client, String tenant, Collection<String> leadIds,
-            Map<String, Instant> receivedAtOut) {
+    /**
+     * How many events' facts one load brings into memory at most (a lead with more comes alone): the unit in which
+     * live scoring, decay checks, rescoring and rebuilds load histories (see {@link LeadGroups}).
+     */
+    public long groupEvents() {
+        return groupEvents;
+    }
+
+    /**
+     * The logs of the given leads of one tenant (leads without facts are left out). Rows become facts as they are
+     * decoded, never held as a result set: a set of rows weighs about twice the facts made from it, and for leads with
+     * long histories that difference alone ran the service out of heap. Callers bound how many events one call loads
+     * (see {@link LeadGroups}).
+     */
+    public Uni<Map<String, LeadLog>> loadFacts(SqlClient client, String tenant, Collection<String> leadIds) {
         // Only the parts scoring reads: the database skips the rest of each envelope instead of shipping it.
-        return client.preparedQuery("SELECT lead_id, event_id, type, occurred_at, received_at, "
-                + "payload->'properties' AS properties, payload->'attributes' AS attributes FROM lead_event "
-                + "WHERE tenant = $1 AND lead_id = ANY($2)")
-                .execute(Tuple.of(tenant, leadIds.toArray(String[]::new)))
-                .map(rows -> {
-                    Map<String, List<Fact>> byLead = new HashMap<>();
-                    for (Row r : rows) {
-                        byLead.computeIfAbsent(r.getString("lead_id"), k -> new ArrayList<>()).add(new Fact(
-                                r.getString("event_id"), r.getString("type"), r.getOffsetDateTime("occurred_at").toInstant(),
-                                map(jsonObject(r, "properties")), nullableMap(jsonObject(r, "attributes"))));
-                        if (receivedAtOut != null) {
-                            receivedAtOut.put(r.getString("event_id"), r.getOffsetDateTime("received_at").toInstant());
-                        }
-                    }
+        String sql = "SELECT lead_id, event_id, type, occurred_at, payload->'properties' AS properties, "
+                + "payload->'attributes' AS attributes FROM lead_event WHERE tenant = $1 AND lead_id = ANY($2)";
+        Collector<io.vertx.sqlclient.Row, Map<String, List<Fact>>, Map<String, LeadLog>> toLogs = Collector.of(
+                HashMap::new,
+                (byLead, r) -> byLead.computeIfAbsent(r.getString(0), k -> new ArrayList<>()).add(new Fact(
+                        r.getString(1), r.getString(2), r.getOffsetDateTime(3).toInstant(),
+                        map(jsonObject(r.getValue(4))), nullableMap(jsonObject(r.getValue(5))))),
+                (a, b) -> {
+                    a.putAll(b);
+                    return a;
+                },
+                byLead -> {
                     Map<String, LeadLog> logs = new HashMap<>(byLead.size() * 2);
                     byLead.forEach((leadId, facts) -> logs.put(leadId, LeadLog.of(facts)));
                     return logs;
                 });
+        // Cast: the bare Tuple.of(Object, Object...) would otherwise take the array as the remaining parameters.
+        var params = io.vertx.sqlclient.Tuple.of(tenant, (Object) leadIds.toArray(String[]::new));
+        return Uni.createFrom().deferred(() -> UniHelper.toUni(client.getDelegate().preparedQuery(sql)
+                .collecting(toLogs).execute(params)))
+                .map(io.vertx.sqlclient.SqlResult::value);
     }
 
-    private static JsonObject jsonObject(Row row, String column) {
-        Object value = row.getValue(column);
+    /**
+     * {@link #loadFacts} for leads whose sizes the caller does not know: reads their stream versions (= numbers of
+     * events), then loads and hands over the logs a group of at most {@link #groupEvents()} events at a time, so
+     * memory stays bounded whatever the histories' lengths. The groups' results come back in order.
+     */
+    public <T> Uni<List<T>> inGroups(SqlClient client, String tenant, Collection<String> leadIds,
+            java.util.function.BiFunction<List<String>, Map<String, LeadLog>, Uni<T>> perGroup) {
+        return client.preparedQuery("SELECT lead_id, version FROM lead_stream WHERE tenant = $1 AND lead_id = ANY($2)")
+                .execute(Tuple.of(tenant, leadIds.toArray(String[]::new)))
+                .chain(rows -> {
+                    Map<String, Long> versions = new HashMap<>();
+                    for (Row r : rows) {
+                        versions.put(r.getString(0), r.getLong(1));
+                    }
+                    List<List<String>> groups = LeadGroups.split(leadIds, id -> versions.getOrDefault(id, 0L),
+                            groupEvents);
+                    return Multi.createFrom().iterable(groups)
+                            .onItem().transformToUniAndConcatenate(group -> loadFacts(client, tenant, group)
+                                    .chain(facts -> perGroup.apply(group, facts)))
+                            .collect().asList();
+                });
+    }
+
+    private static JsonObject jsonObject(Object value) {
         return value instanceof JsonObject json ? json : null;
     }
 

@@ -16,6 +16,7 @@ import org.jboss.logging.Logger;
 import io.leadscore.scoring.engine.LeadLog;
 import io.leadscore.scoring.engine.model.ScoringModel;
 import io.leadscore.scoring.model.ModelRegistry;
+import io.leadscore.scoring.projection.LeadGroups;
 import io.leadscore.scoring.projection.ProjectionStore;
 import io.leadscore.scoring.projection.ScoreUpdate;
 import io.smallrye.mutiny.Multi;
@@ -119,12 +120,22 @@ public class ProjectionRebuild {
                 });
     }
 
+    /** Stages a page, its leads' histories loaded a bounded number of events at a time. */
     private Uni<Void> stage(SqlClient client, String id, String tenant, List<ScoringModel> models,
             List<String> leadIds, Map<String, Long> versions, Instant at) {
         if (models.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        return store.loadFacts(client, tenant, leadIds, null).chain(facts -> {
+        return Multi.createFrom().iterable(LeadGroups.split(leadIds, lead -> versions.getOrDefault(lead, 0L),
+                store.groupEvents()))
+                .onItem().transformToUniAndConcatenate(group -> stageGroup(client, id, tenant, models, group, versions, at))
+                .collect().last()
+                .replaceWithVoid();
+    }
+
+    private Uni<Void> stageGroup(SqlClient client, String id, String tenant, List<ScoringModel> models,
+            List<String> leadIds, Map<String, Long> versions, Instant at) {
+        return store.loadFacts(client, tenant, leadIds).chain(facts -> {
             int n = leadIds.size() * models.size();
             String[] modelIds = new String[n];
             String[] leads = new String[n];

@@ -70,19 +70,18 @@ public class Rescoring {
                     if (leadIds.isEmpty()) {
                         return Uni.createFrom().item(leadIds);
                     }
-                    return store.loadFacts(conn, tenant, leadIds, null)
-                            .chain(facts -> store.currentRows(conn, tenant, List.of(model), leadIds, true).map(current -> {
+                    return store.inGroups(conn, tenant, leadIds, (group, facts) -> store
+                            .currentRows(conn, tenant, List.of(model), group, true).chain(current -> {
                                 List<ScoreUpdate.Outcome> outcomes = new ArrayList<>();
-                                for (String leadId : leadIds) {
+                                for (String leadId : group) {
                                     LeadLog leadFacts = facts.getOrDefault(leadId, LeadLog.empty());
                                     ScoreUpdate.Row row = current.getOrDefault(leadId, Map.of()).get(model.modelId());
                                     outcomes.add(ScoreUpdate.decide(ScoreUpdate.Trigger.MODEL_VERSION, tenant, leadId,
                                             model, leadFacts, List.of(), row, now, null));
                                 }
-                                return outcomes;
+                                return store.write(conn, outcomes, Map.of());
                             }))
-                            .chain(outcomes -> store.write(conn, outcomes, Map.of()))
-                            .invoke(outbox::addAll)
+                            .invoke(perGroup -> perGroup.forEach(outbox::addAll))
                             .map(ignored -> leadIds);
                 }))
                 .call(() -> publisher.publish(outbox))

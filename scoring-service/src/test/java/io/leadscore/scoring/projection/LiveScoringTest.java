@@ -35,6 +35,18 @@ class LiveScoringTest {
     @Inject
     DecayScheduler decay;
 
+    @Inject
+    LeadFactsCache cache;
+
+    @Inject
+    LiveScoring liveScoring;
+
+    @Inject
+    io.leadscore.scoring.eventstore.EventStore eventStore;
+
+    @Inject
+    io.vertx.mutiny.pgclient.PgPool pool;
+
     @org.junit.jupiter.api.BeforeAll
     static void exactNumbers() {
         // Scores are doubles; JsonPath would otherwise read them as floats and lose digits.
@@ -101,6 +113,65 @@ class LiveScoringTest {
         given().auth().oauth2(Tokens.token(tenant, "read")).when()
                 .get("/v1/leads/" + lead + "/scores/engagement/history").then().statusCode(200)
                 .body("cause.type", org.hamcrest.Matchers.everyItem(equalTo("event")));
+    }
+
+    /**
+     * Leads whose histories are not cached are loaded a group at a time (the tests' groups hold 20 events; each lead
+     * here has 24 before the new event, so each is a group of its own): in one batch of ten such leads, every lead is
+     * still scored on its whole history. The batch goes through the consumer's own store-and-score path in one call,
+     * as one poll would, since the broker may hand the events over one by one.
+     */
+    @Test
+    void aBatchOfLeadsWithLongHistoriesIsScoredGroupByGroupOnTheWholeHistory() throws Exception {
+        String tenant = ScoringFixtures.newTenant();
+        ScoringFixtures.publishModel(tenant, "engagement", ScoringFixtures.ENGAGEMENT);
+        Instant t0 = Instant.now().minus(Duration.ofDays(3)).truncatedTo(ChronoUnit.SECONDS);
+        int leads = 10;
+        List<LeadEvent> history = new java.util.ArrayList<>();
+        for (int l = 0; l < leads; l++) {
+            // Pricing views: three count, the cap leaves out the rest.
+            for (int i = 0; i < 24; i++) {
+                history.add(ScoringFixtures.event(tenant, "lead-" + l, "page_view", t0.plusSeconds(3600L * i + l),
+                        Map.of("url", "https://example.com/pricing")));
+            }
+        }
+        ScoringFixtures.produce(history.toArray(LeadEvent[]::new));
+        await().atMost(Duration.ofSeconds(30)).until(() -> java.util.stream.IntStream.range(0, leads)
+                .allMatch(l -> countedOrCapped(explanation(tenant, "lead-" + l, "engagement", "")) == 24));
+        // Forget the cached histories, as after a restart or an eviction: the batch must load them all.
+        cache.invalidate(java.util.stream.IntStream.range(0, leads)
+                .mapToObj(l -> io.leadscore.scoring.eventstore.EventStore.streamKey(tenant, "lead-" + l)).toList());
+
+        List<io.leadscore.scoring.eventstore.StoredEvent> demos = new java.util.ArrayList<>();
+        for (int l = 0; l < leads; l++) {
+            LeadEvent demo = ScoringFixtures.event(tenant, "lead-" + l, "demo_request", t0.plusSeconds(86_400),
+                    Map.of());
+            demos.add(new io.leadscore.scoring.eventstore.StoredEvent(tenant, demo.leadId(), demo.eventId(),
+                    demo.type(), demo.occurredAt(), Instant.now(),
+                    io.leadscore.contracts.ContractsJson.mapper().writeValueAsString(demo), null, Map.of(), null));
+        }
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        LiveScoring.Result result = pool.withTransaction(conn -> eventStore.append(conn, demos)
+                .chain(appended -> liveScoring.onNewEvents(conn, appended, now)))
+                .await().atMost(Duration.ofSeconds(30));
+        liveScoring.committed(result);
+
+        assertEquals(leads, result.outbox().size(), "one change per lead");
+        for (int l = 0; l < leads; l++) {
+            JsonPath ex = explanation(tenant, "lead-" + l, "engagement", "?at=" + now);
+            assertEquals(25, countedOrCapped(ex), "lead-" + l);
+            assertTrue(ex.getDouble("explanation.score") > 50, "lead-" + l + " counts its history and the demo");
+            double stored = pool.preparedQuery("SELECT score FROM lead_score WHERE tenant = $1 AND model_id = "
+                    + "'engagement' AND lead_id = $2").execute(io.vertx.mutiny.sqlclient.Tuple.of(tenant, "lead-" + l))
+                    .await().indefinitely().iterator().next().getDouble(0);
+            assertEquals(ex.getDouble("explanation.score"), stored, 1e-9, "lead-" + l + "'s projection row");
+        }
+    }
+
+    /** Events a rule matched: those that count and those a cap left out. */
+    private static int countedOrCapped(JsonPath explanation) {
+        return explanation.getList("explanation.contributions").size()
+                + explanation.getList("explanation.excluded").size();
     }
 
     @Test
