@@ -35,8 +35,9 @@ final class CompactMap extends AbstractMap<String, Object> {
         Object[] values = new Object[keys.length];
         int i = 0;
         for (Map.Entry<String, ?> entry : source.entrySet()) {
-            keys[i] = java.util.Objects.requireNonNull(entry.getKey(), "property names must not be null");
-            values[i] = entry.getValue();
+            keys[i] = CanonicalStrings.of(
+                    java.util.Objects.requireNonNull(entry.getKey(), "property names must not be null"));
+            values[i] = entry.getValue() instanceof String text ? CanonicalStrings.of(text) : entry.getValue();
             i++;
         }
         return new CompactMap(keys, values);

@@ -25,6 +25,7 @@ public record Fact(String eventId, String type, Instant occurredAt, Map<String, 
         Objects.requireNonNull(eventId, "eventId");
         Objects.requireNonNull(type, "type");
         Objects.requireNonNull(occurredAt, "occurredAt");
+        type = CanonicalStrings.of(type);
         // Compact copies (not Map.copyOf, which rejects the null values that mean "remove this attribute"): a busy
         // lead's facts stay in memory between its events.
         properties = properties == null ? CompactMap.copyOf(Map.of()) : CompactMap.copyOf(properties);

@@ -10,6 +10,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 
+import io.leadscore.scoring.engine.CanonicalStrings;
 import io.leadscore.scoring.engine.Fact;
 import io.leadscore.scoring.engine.LeadLog;
 
@@ -76,12 +77,13 @@ public class LeadFactsCache {
 
     /**
      * Roughly what facts keep reachable in a log: per fact its slot, record, id, type and instant, and per property or attribute its
-     * entry and value. Strings count one byte per character (Latin-1 compact strings) plus their headers.
+     * entry and value. Strings count one byte per character (Latin-1 compact strings) plus their headers, unless they
+     * are the shared copy of a repeated value.
      */
     static long estimatedBytes(List<Fact> facts) {
         long bytes = 0;
         for (Fact fact : facts) {
-            bytes += 4 + 32 + 24 + 40 + fact.eventId().length() + 40 + fact.type().length();
+            bytes += 4 + 32 + 24 + 40 + fact.eventId().length() + stringBytes(fact.type());
             bytes += mapBytes(fact.properties());
             if (fact.attributes() != null) {
                 bytes += mapBytes(fact.attributes());
@@ -99,8 +101,13 @@ public class LeadFactsCache {
             // The key is shared (the JSON parser canonicalises field names); the value is the fact's own.
             bytes += 8;
             Object value = entry.getValue();
-            bytes += value instanceof String text ? 40 + text.length() : 24;
+            bytes += value instanceof String text ? stringBytes(text) : 24;
         }
         return bytes;
+    }
+
+    /** A string the facts share (see {@link CanonicalStrings}) costs them nothing each; an own copy its bytes. */
+    private static long stringBytes(String text) {
+        return CanonicalStrings.isShared(text) ? 0 : 40 + text.length();
     }
 }
