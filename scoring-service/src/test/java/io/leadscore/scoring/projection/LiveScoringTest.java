@@ -47,6 +47,9 @@ class LiveScoringTest {
     @Inject
     io.vertx.mutiny.pgclient.PgPool pool;
 
+    @Inject
+    ProjectionStore projections;
+
     @org.junit.jupiter.api.BeforeAll
     static void exactNumbers() {
         // Scores are doubles; JsonPath would otherwise read them as floats and lose digits.
@@ -124,20 +127,9 @@ class LiveScoringTest {
     @Test
     void aBatchOfLeadsWithLongHistoriesIsScoredGroupByGroupOnTheWholeHistory() throws Exception {
         String tenant = ScoringFixtures.newTenant();
-        ScoringFixtures.publishModel(tenant, "engagement", ScoringFixtures.ENGAGEMENT);
         Instant t0 = Instant.now().minus(Duration.ofDays(3)).truncatedTo(ChronoUnit.SECONDS);
         int leads = 10;
-        List<LeadEvent> history = new java.util.ArrayList<>();
-        for (int l = 0; l < leads; l++) {
-            // Pricing views: three count, the cap leaves out the rest.
-            for (int i = 0; i < 24; i++) {
-                history.add(ScoringFixtures.event(tenant, "lead-" + l, "page_view", t0.plusSeconds(3600L * i + l),
-                        Map.of("url", "https://example.com/pricing")));
-            }
-        }
-        ScoringFixtures.produce(history.toArray(LeadEvent[]::new));
-        await().atMost(Duration.ofSeconds(30)).until(() -> java.util.stream.IntStream.range(0, leads)
-                .allMatch(l -> countedOrCapped(explanation(tenant, "lead-" + l, "engagement", "")) == 24));
+        storeHistories(tenant, leads, 24, t0);
         // Forget the cached histories, as after a restart or an eviction: the batch must load them all.
         cache.invalidate(java.util.stream.IntStream.range(0, leads)
                 .mapToObj(l -> io.leadscore.scoring.eventstore.EventStore.streamKey(tenant, "lead-" + l)).toList());
@@ -166,6 +158,43 @@ class LiveScoringTest {
                     .await().indefinitely().iterator().next().getDouble(0);
             assertEquals(ex.getDouble("explanation.score"), stored, 1e-9, "lead-" + l + "'s projection row");
         }
+    }
+
+    /**
+     * The loader that decay checks and rescoring use: it sizes the leads by their stream versions and hands over their
+     * whole logs a group at a time, in order (the tests' groups hold 20 events, so 24-event leads come one by one).
+     */
+    @Test
+    void leadsOfUnknownSizeAreLoadedAGroupAtATimeWithTheirWholeLogs() {
+        String tenant = ScoringFixtures.newTenant();
+        storeHistories(tenant, 3, 24, Instant.now().minus(Duration.ofDays(3)).truncatedTo(ChronoUnit.SECONDS));
+        List<String> asked = List.of("lead-2", "lead-0", "lead-1", "never-seen");
+
+        List<Map<String, Integer>> groups = pool.withTransaction(conn -> projections.inGroups(conn, tenant, asked,
+                (group, logs) -> {
+                    Map<String, Integer> sizes = new java.util.LinkedHashMap<>();
+                    group.forEach(lead -> sizes.put(lead, logs.containsKey(lead) ? logs.get(lead).size() : 0));
+                    return io.smallrye.mutiny.Uni.createFrom().item(sizes);
+                })).await().atMost(Duration.ofSeconds(30));
+
+        assertEquals(List.of(Map.of("lead-2", 24), Map.of("lead-0", 24), Map.of("lead-1", 24, "never-seen", 0)),
+                groups);
+    }
+
+    /** {@code perLead} counted pricing views for each of {@code leads} leads, waited for until all are stored. */
+    private static void storeHistories(String tenant, int leads, int perLead, Instant t0) {
+        ScoringFixtures.publishModel(tenant, "engagement", ScoringFixtures.ENGAGEMENT);
+        List<LeadEvent> history = new java.util.ArrayList<>();
+        for (int l = 0; l < leads; l++) {
+            // Pricing views: three count, the cap leaves out the rest.
+            for (int i = 0; i < perLead; i++) {
+                history.add(ScoringFixtures.event(tenant, "lead-" + l, "page_view", t0.plusSeconds(3600L * i + l),
+                        Map.of("url", "https://example.com/pricing")));
+            }
+        }
+        ScoringFixtures.produce(history.toArray(LeadEvent[]::new));
+        await().atMost(Duration.ofSeconds(30)).until(() -> java.util.stream.IntStream.range(0, leads)
+                .allMatch(l -> countedOrCapped(explanation(tenant, "lead-" + l, "engagement", "")) == perLead));
     }
 
     /** Events a rule matched: those that count and those a cap left out. */
