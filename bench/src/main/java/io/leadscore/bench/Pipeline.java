@@ -69,6 +69,26 @@ final class Pipeline {
         return true;
     }
 
+    /**
+     * The sum of a counter's series on a service's {@code /q/metrics} (for example {@code leadscore_events_scored_total}),
+     * 0 while the counter is not registered yet (a service registers some only when their bean first works); fails when
+     * the service does not answer.
+     */
+    static double counter(String serviceUrl, String metric) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(serviceUrl + "/q/metrics")).GET().build();
+        HttpResponse<String> response = BenchMain.HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException(serviceUrl + "/q/metrics answered " + response.statusCode());
+        }
+        double sum = 0;
+        for (String line : response.body().split("\n")) {
+            if (line.startsWith(metric + " ") || line.startsWith(metric + "{")) {
+                sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        return sum;
+    }
+
     private static final Pattern BUCKET = Pattern.compile("^(\\w+)_bucket\\{([^}]*)\\} ([0-9.eE+-]+)$");
     private static final Pattern LE = Pattern.compile("le=\"([^\"]+)\"");
 

@@ -143,7 +143,7 @@ public class EventStore {
         // The events and the streams' new versions in one statement; the versions move only from the version read
         // above, and the count of streams moved tells whether another appender got there first.
         return conn.preparedQuery("WITH appended AS (INSERT INTO lead_event (tenant, lead_id, seq, event_id, type, "
-                + "occurred_at, received_at, payload) SELECT t, l, s, e, ty, o, r, p::jsonb FROM unnest($1::text[], "
+                + "occurred_at, received_at, payload) SELECT t, l, s, e, ty, o, r, p FROM unnest($1::text[], "
                 + "$2::text[], $3::bigint[], $4::text[], $5::text[], $6::timestamptz[], $7::timestamptz[], $8::text[]) "
                 + "AS u(t, l, s, e, ty, o, r, p)), "
                 + "moved AS (UPDATE lead_stream s SET version = u.next FROM unnest($9::text[], $10::text[], "

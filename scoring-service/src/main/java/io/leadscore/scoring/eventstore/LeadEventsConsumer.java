@@ -120,7 +120,8 @@ public class LeadEventsConsumer {
             throw new InvalidLeadEventException("record has no value");
         }
         if (json.contains("\\u0000")) {
-            // PostgreSQL's jsonb cannot hold a NUL character; storing it would fail the whole batch forever.
+            // PostgreSQL cannot hold a NUL character in jsonb (routing keeps each lead's profile as jsonb) nor in text
+            // once unescaped: downstream, storing one would fail a whole batch forever. Refused here, at the edge.
             throw new InvalidLeadEventException("the event contains a NUL character (\\u0000), which cannot be stored");
         }
         LeadEvent e = mapper.readValue(json, LeadEvent.class);

@@ -6,7 +6,6 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collector;
@@ -25,7 +24,6 @@ import io.leadscore.scoring.engine.model.ScoringModel;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.vertx.UniHelper;
-import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
@@ -61,14 +59,18 @@ public class ProjectionStore {
      * (see {@link LeadGroups}).
      */
     public Uni<Map<String, LeadLog>> loadFacts(SqlClient client, String tenant, Collection<String> leadIds) {
-        // Only the parts scoring reads: the database skips the rest of each envelope instead of shipping it.
-        String sql = "SELECT lead_id, event_id, type, occurred_at, payload->'properties' AS properties, "
-                + "payload->'attributes' AS attributes FROM lead_event WHERE tenant = $1 AND lead_id = ANY($2)";
+        // The envelope as stored (text): the facts' properties and attributes are parsed here by the mapper that parsed
+        // them on the live path, from the same bytes, so loaded and live facts hold equal values.
+        String sql = "SELECT lead_id, event_id, type, occurred_at, payload FROM lead_event WHERE tenant = $1 "
+                + "AND lead_id = ANY($2)";
         Collector<io.vertx.sqlclient.Row, Map<String, List<Fact>>, Map<String, LeadLog>> toLogs = Collector.of(
                 HashMap::new,
-                (byLead, r) -> byLead.computeIfAbsent(r.getString(0), k -> new ArrayList<>()).add(new Fact(
-                        r.getString(1), r.getString(2), r.getOffsetDateTime(3).toInstant(),
-                        map(jsonObject(r.getValue(4))), nullableMap(jsonObject(r.getValue(5))))),
+                (byLead, r) -> {
+                    EnvelopeParts parts = envelopeParts(r.getString(4));
+                    byLead.computeIfAbsent(r.getString(0), k -> new ArrayList<>()).add(new Fact(r.getString(1),
+                            r.getString(2), r.getOffsetDateTime(3).toInstant(),
+                            parts.properties() == null ? Map.of() : parts.properties(), parts.attributes()));
+                },
                 (a, b) -> {
                     a.putAll(b);
                     return a;
@@ -108,30 +110,19 @@ public class ProjectionStore {
                 });
     }
 
-    private static JsonObject jsonObject(Object value) {
-        return value instanceof JsonObject json ? json : null;
+    /** What scoring reads of a stored envelope; the mapper skips the rest. */
+    @com.fasterxml.jackson.annotation.JsonIgnoreProperties(ignoreUnknown = true)
+    record EnvelopeParts(Map<String, Object> properties, Map<String, Object> attributes) {
     }
 
-    private static Map<String, Object> map(JsonObject json) {
-        return json == null ? Map.of() : plain(json);
-    }
-
-    private static Map<String, Object> nullableMap(JsonObject json) {
-        return json == null ? null : plain(json);
-    }
-
-    /** Vert.x JSON to plain maps and lists, as the engine expects (null values kept: they remove attributes). */
-    private static Map<String, Object> plain(JsonObject json) {
-        Map<String, Object> result = new LinkedHashMap<>();
-        for (String key : json.fieldNames()) {
-            Object v = json.getValue(key);
-            if (v instanceof io.vertx.core.json.JsonArray array) {
-                result.put(key, array.getList());
-            } else {
-                result.put(key, v);
-            }
+    private EnvelopeParts envelopeParts(String payload) {
+        try {
+            return mapper.readValue(payload, EnvelopeParts.class);
+        } catch (JsonProcessingException e) {
+            // Every stored envelope was parsed by this mapper before it was appended; failing here means the log was
+            // changed behind the service's back, and scoring it as if the event were empty would hide that.
+            throw new IllegalStateException("a stored event is not valid JSON: " + e.getOriginalMessage(), e);
         }
-        return result;
     }
 
     /**

@@ -50,6 +50,9 @@ class LiveScoringTest {
     @Inject
     ProjectionStore projections;
 
+    @Inject
+    com.fasterxml.jackson.databind.ObjectMapper mapper;
+
     @org.junit.jupiter.api.BeforeAll
     static void exactNumbers() {
         // Scores are doubles; JsonPath would otherwise read them as floats and lose digits.
@@ -158,6 +161,35 @@ class LiveScoringTest {
                     .await().indefinitely().iterator().next().getDouble(0);
             assertEquals(ex.getDouble("explanation.score"), stored, 1e-9, "lead-" + l + "'s projection row");
         }
+    }
+
+    /**
+     * The event log keeps envelopes as text and the loader parses them again: every kind of JSON value must come back
+     * as exactly the fact live scoring built from the record, or a replay could score differently from live.
+     */
+    @Test
+    void storedEnvelopesLoadAsTheFactsLiveScoringBuiltFromThem() throws Exception {
+        String tenant = ScoringFixtures.newTenant();
+        String json = "{\"schemaVersion\":1,\"tenant\":\"" + tenant + "\",\"eventId\":\"e-1\",\"leadId\":\"L\","
+                + "\"type\":\"profile_updated\",\"occurredAt\":\"2026-11-01T10:00:00.123456Z\",\"properties\":{"
+                + "\"url\":\"https://example.com/pricing?q=\\u00e9\\\"x\\\"\",\"small\":7,\"big\":9007199254740993,"
+                + "\"ratio\":0.1,\"exp\":1e3,\"yes\":true,\"none\":null,\"tags\":[\"a\",1,[2]],"
+                + "\"nested\":{\"k\":{\"deep\":false}},\"url\":\"https://example.com/last-wins\"},"
+                + "\"attributes\":{\"jobTitle\":\"VP Sales\",\"companySize\":250,\"country\":null},"
+                + "\"future\":{\"ignored\":1}}";
+        LeadEvent parsed = mapper.readValue(json, LeadEvent.class);
+        io.leadscore.scoring.engine.Fact live = new io.leadscore.scoring.engine.Fact(parsed.eventId(), parsed.type(),
+                parsed.occurredAt(), parsed.properties(), parsed.attributes());
+        var stored = new io.leadscore.scoring.eventstore.StoredEvent(tenant, "L", parsed.eventId(), parsed.type(),
+                parsed.occurredAt(), Instant.now(), json, null, parsed.properties(), parsed.attributes());
+        pool.withTransaction(conn -> eventStore.append(conn, List.of(stored))).await().atMost(Duration.ofSeconds(30));
+
+        var loaded = projections.loadFacts(pool, tenant, List.of("L")).await().atMost(Duration.ofSeconds(30));
+
+        assertEquals(List.of(live), loaded.get("L").facts());
+        assertEquals(9007199254740993L, loaded.get("L").facts().get(0).properties().get("big"));
+        assertTrue(loaded.get("L").facts().get(0).attributes().containsKey("country"),
+                "a null attribute is kept: it removes the attribute");
     }
 
     /**
