@@ -379,4 +379,40 @@ class LiveScoringTest {
         assertEquals(2, scores(tenant, "A", "").getInt("[0].modelVersion"));
         assertEquals(40.0, scores(tenant, "A", "?model=engagement&modelVersion=1").getDouble("[0].score"), 1e-3);
     }
+
+    /**
+     * Rescoring loads leads a group at a time (the tests' groups hold 20 events): with three 24-event leads each is a
+     * group of its own, and every one of them must be rescored on its whole log and published, not only the first.
+     */
+    @Test
+    void aNewModelVersionRescoresLeadsAcrossSeveralLoadGroups() {
+        String tenant = ScoringFixtures.newTenant();
+        int leads = 3;
+        storeHistories(tenant, leads, 24, Instant.now().minus(Duration.ofDays(3)).truncatedTo(ChronoUnit.SECONDS));
+        try (var consumer = ScoringFixtures.scoreChangesConsumer()) {
+            // Three counted pricing views are worth 45 (warm) under version 1 and 75 (hot) under version 2.
+            ScoringFixtures.publishModel(tenant, "engagement", ScoringFixtures.ENGAGEMENT
+                    .replace("\"points\": 15, \"maxTimes\"", "\"points\": 25, \"maxTimes\""));
+            List<ScoreChanged> rescored = ScoringFixtures.changesUntil(consumer, tenant, seen -> seen.stream()
+                    .filter(c -> ScoreChanged.Cause.MODEL_VERSION.equals(c.cause().type())).count() >= leads)
+                    .stream().filter(c -> ScoreChanged.Cause.MODEL_VERSION.equals(c.cause().type())).toList();
+            assertEquals(java.util.Set.of("lead-0", "lead-1", "lead-2"),
+                    rescored.stream().map(ScoreChanged::leadId).collect(java.util.stream.Collectors.toSet()));
+            for (ScoreChanged change : rescored) {
+                assertEquals("warm", change.previousBand(), change.leadId());
+                assertEquals("hot", change.band(), change.leadId());
+            }
+        }
+        for (int l = 0; l < leads; l++) {
+            var row = pool.preparedQuery("SELECT model_version, score, computed_at FROM lead_score WHERE tenant = $1 "
+                    + "AND model_id = 'engagement' AND lead_id = $2")
+                    .execute(io.vertx.mutiny.sqlclient.Tuple.of(tenant, "lead-" + l))
+                    .await().atMost(Duration.ofSeconds(10)).iterator().next();
+            assertEquals(2, row.getInteger("model_version"), "lead-" + l);
+            JsonPath ex = explanation(tenant, "lead-" + l, "engagement",
+                    "?at=" + row.getOffsetDateTime("computed_at").toInstant());
+            assertEquals(24, countedOrCapped(ex), "lead-" + l + " was rescored on its whole log");
+            assertEquals(ex.getDouble("explanation.score"), row.getDouble("score"), 1e-9, "lead-" + l);
+        }
+    }
 }
