@@ -288,6 +288,47 @@ class LiveScoringTest {
         }
     }
 
+    /**
+     * Decay checks load the due leads a group at a time too: three 24-event leads (one group each) must all be
+     * published as decayed below the boundary, each on its whole log (equal to the explanation). A check that handled
+     * only its first group would still pass here: the rows it skipped stay due and later checks claim them.
+     */
+    @Test
+    void decayChecksSpanningSeveralLoadGroupsScoreEachLeadOnItsWholeLog() {
+        String tenant = ScoringFixtures.newTenant();
+        ScoringFixtures.publishModel(tenant, "fast", """
+                {"name": "Fast decay", "halfLife": "PT10S",
+                 "bands": [{"name": "cold", "from": null}, {"name": "hot", "from": 30}],
+                 "rules": [{"id": "view", "event": "page_view", "points": 2}]}
+                """);
+        int leads = 3;
+        try (var consumer = ScoringFixtures.scoreChangesConsumer()) {
+            List<LeadEvent> views = new java.util.ArrayList<>();
+            Instant now = Instant.now();
+            for (int l = 0; l < leads; l++) {
+                for (int i = 0; i < 24; i++) {
+                    views.add(ScoringFixtures.event(tenant, "lead-" + l, "page_view", now, Map.of()));
+                }
+            }
+            ScoringFixtures.produce(views.toArray(LeadEvent[]::new));
+            // 48 points each: hot until about 6.8 s later (48 → 30 at a 10 s half-life).
+            List<ScoreChanged> changes = ScoringFixtures.changesUntil(consumer, tenant, seen -> {
+                decay.runDue(Instant.now()).await().indefinitely();
+                return seen.stream().filter(c -> ScoreChanged.Cause.DECAY.equals(c.cause().type())).count() >= leads;
+            });
+            List<ScoreChanged> decayed = changes.stream()
+                    .filter(c -> ScoreChanged.Cause.DECAY.equals(c.cause().type())).toList();
+            assertEquals(java.util.Set.of("lead-0", "lead-1", "lead-2"),
+                    decayed.stream().map(ScoreChanged::leadId).collect(java.util.stream.Collectors.toSet()));
+            for (ScoreChanged change : decayed) {
+                assertEquals("cold", change.band(), change.leadId());
+                JsonPath ex = explanation(tenant, change.leadId(), "fast", "?at=" + change.computedAt());
+                assertEquals(24, ex.getList("explanation.contributions").size(), change.leadId());
+                assertEquals(ex.getDouble("explanation.score"), change.score(), 1e-9, change.leadId());
+            }
+        }
+    }
+
     @Test
     void aDueRowOfAModelThatIsNoLongerActiveStopsBeingDue() throws Exception {
         String tenant = ScoringFixtures.newTenant();
