@@ -262,14 +262,19 @@ class LiveScoringTest {
                 .then().statusCode(404);
     }
 
-    @Test
-    void decayAcrossABandBoundaryPublishesAChangeWithoutAnyNewEvent() {
-        String tenant = ScoringFixtures.newTenant();
+    /** Model "fast": one rule, a 10-second half-life, and hot from 30 points, so decay crosses a band within seconds. */
+    private static void publishFastDecayModel(String tenant, String event, int points) {
         ScoringFixtures.publishModel(tenant, "fast", """
                 {"name": "Fast decay", "halfLife": "PT10S",
                  "bands": [{"name": "cold", "from": null}, {"name": "hot", "from": 30}],
-                 "rules": [{"id": "demo", "event": "demo_request", "points": 40}]}
-                """);
+                 "rules": [{"id": "%s", "event": "%s", "points": %d}]}
+                """.formatted(event, event, points));
+    }
+
+    @Test
+    void decayAcrossABandBoundaryPublishesAChangeWithoutAnyNewEvent() {
+        String tenant = ScoringFixtures.newTenant();
+        publishFastDecayModel(tenant, "demo_request", 40);
         try (var consumer = ScoringFixtures.scoreChangesConsumer()) {
             ScoringFixtures.produce(ScoringFixtures.event(tenant, "D", "demo_request", Instant.now(), Map.of()));
             ScoringFixtures.changesUntil(consumer, tenant, seen -> seen.stream().anyMatch(c -> "hot".equals(c.band())));
@@ -296,11 +301,7 @@ class LiveScoringTest {
     @Test
     void decayChecksSpanningSeveralLoadGroupsScoreEachLeadOnItsWholeLog() {
         String tenant = ScoringFixtures.newTenant();
-        ScoringFixtures.publishModel(tenant, "fast", """
-                {"name": "Fast decay", "halfLife": "PT10S",
-                 "bands": [{"name": "cold", "from": null}, {"name": "hot", "from": 30}],
-                 "rules": [{"id": "view", "event": "page_view", "points": 2}]}
-                """);
+        publishFastDecayModel(tenant, "page_view", 2);
         int leads = 3;
         try (var consumer = ScoringFixtures.scoreChangesConsumer()) {
             List<LeadEvent> views = new java.util.ArrayList<>();
