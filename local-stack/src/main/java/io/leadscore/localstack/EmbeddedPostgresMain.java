@@ -63,6 +63,12 @@ public final class EmbeddedPostgresMain {
                 .setCleanDataDirectory(false)
                 .setOverrideWorkingDirectory(binaries.toFile())
                 .setServerConfig("max_connections", "200")
+                // The local stack starts on empty tables and fills them within a minute (demo, bench). Each service
+                // connection caches a generic plan per prepared statement, made while its tables were nearly empty (a
+                // sequential scan), and keeps it until an ANALYZE invalidates it. With the default one-minute nap the
+                // first minute ran on those plans: routing's two batch lookups took 58-65 and 28-36 ms instead of 4 and
+                // 2, and statements took 26-31 s instead of 14-16 s per 200,000 scored events (docs/performance.md).
+                .setServerConfig("autovacuum_naptime", "5s")
                 .start();
     }
 
