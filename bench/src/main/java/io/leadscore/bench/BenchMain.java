@@ -152,7 +152,7 @@ public final class BenchMain {
                 batched);
         IngestRun b = ingest(32, 0, (worker, random) -> eventJson("wu-" + random.nextInt(50_000), random),
                 Duration.ZERO, single);
-        Pipeline.waitIdle(900);
+        waitForPipelineToDrain();
         System.out.printf(Locale.ROOT, "  (warm-up: %,d events through the pipeline in %.0f s, not measured)%n",
                 a.accepted() * 1000 + b.accepted(), (System.nanoTime() - start) / 1e9);
     }

@@ -51,4 +51,36 @@ class QuotaCountTest {
                 .execute(Tuple.of(tenant, day)).await().atMost(Duration.ofSeconds(10)).iterator().next().getLong(0);
         assertEquals(7, used);
     }
+
+    /**
+     * The mark is what keeps a retried delivery from counting twice; it is written by the same statement as the count,
+     * so a granted count marks its delivery and a refused one leaves it unmarked.
+     */
+    @Test
+    void aGrantedCountMarksItsDeliveryAndARefusedOneDoesNot() {
+        String tenant = "quota-mark-" + UUID.randomUUID();
+        LocalDate day = LocalDate.of(2026, 11, 25);
+        long first = delivery(tenant, "first");
+        long second = delivery(tenant, "second");
+
+        boolean firstGranted = store.countQuota(first, tenant, Channel.EMAIL, day, 1).await().atMost(Duration.ofSeconds(10));
+        boolean secondGranted = store.countQuota(second, tenant, Channel.EMAIL, day, 1).await().atMost(Duration.ofSeconds(10));
+
+        assertEquals(List.of(true, false), List.of(firstGranted, secondGranted));
+        assertEquals(List.of(true, false), List.of(marked(first), marked(second)));
+    }
+
+    private long delivery(String tenant, String key) {
+        return pool.preparedQuery("WITH a AS (INSERT INTO alert (tenant, source_id, rep_id, lead_id, kind, body, "
+                + "created_at) VALUES ($1, $2, 'rep', 'lead', 'mql', '{}', now()) RETURNING id) "
+                + "INSERT INTO delivery (tenant, idempotency_key, alert_id, lead_id, rep_id, kind, channel, status, "
+                + "next_attempt_at, created_at, updated_at) SELECT $1, $2, id, 'lead', 'rep', 'mql', 'email', "
+                + "'pending', now(), now(), now() FROM a RETURNING id")
+                .execute(Tuple.of(tenant, key)).await().atMost(Duration.ofSeconds(10)).iterator().next().getLong(0);
+    }
+
+    private boolean marked(long deliveryId) {
+        return pool.preparedQuery("SELECT quota_counted FROM delivery WHERE id = $1").execute(Tuple.of(deliveryId))
+                .await().atMost(Duration.ofSeconds(10)).iterator().next().getBoolean(0);
+    }
 }
