@@ -22,14 +22,18 @@ import io.smallrye.jwt.util.KeyUtils;
  *
  * <pre>
  * TokenMain keygen &lt;dir&gt;                                   creates signing-key.pem / verification-key.pem once
- * TokenMain mint &lt;dir&gt; &lt;tenant&gt; &lt;roles&gt; [&lt;ttl&gt;] [&lt;token-id&gt;] prints a signed token (ttl ISO-8601, default P30D)
+ * TokenMain mint &lt;dir&gt; &lt;tenant&gt; &lt;roles&gt; [&lt;ttl&gt;] [&lt;token-id&gt;] [--rep &lt;rep-id&gt;]
+ *                                                          prints a signed token (ttl ISO-8601, default P30D)
  * </pre>
+ *
+ * A token with the {@code rep} role belongs to one sales rep: {@code --rep} names the rep in its {@code rep} claim.
  */
 public final class TokenMain {
 
     static final String ISSUER = "leadscore";
     private static final Pattern TENANT = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
-    private static final java.util.Set<String> ROLES = java.util.Set.of("ingest", "read", "admin");
+    private static final java.util.Set<String> ROLES = java.util.Set.of("ingest", "read", "admin", "rep");
+    private static final Pattern REP_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._@-]{0,127}");
 
     private TokenMain() {
     }
@@ -38,11 +42,24 @@ public final class TokenMain {
         if (args.length >= 2 && args[0].equals("keygen")) {
             keygen(Path.of(args[1]));
         } else if (args.length >= 4 && args[0].equals("mint")) {
-            Duration ttl = args.length >= 5 ? Duration.parse(args[4]) : Duration.ofDays(30);
-            String tokenId = args.length >= 6 ? args[5] : UUID.randomUUID().toString();
-            System.out.println(mint(Path.of(args[1]), args[2], args[3], ttl, tokenId));
+            java.util.List<String> positional = new java.util.ArrayList<>(Arrays.asList(args));
+            String rep = null;
+            int flag = positional.indexOf("--rep");
+            if (flag >= 0 && flag + 1 < positional.size()) {
+                rep = positional.get(flag + 1);
+                positional.subList(flag, flag + 2).clear();
+            }
+            Duration ttl = positional.size() >= 5 ? Duration.parse(positional.get(4)) : Duration.ofDays(30);
+            String tokenId = positional.size() >= 6 ? positional.get(5) : UUID.randomUUID().toString();
+            try {
+                System.out.println(mint(Path.of(args[1]), args[2], args[3], ttl, tokenId, rep));
+            } catch (IllegalArgumentException e) {
+                System.err.println("token: " + e.getMessage());
+                System.exit(2);
+            }
         } else {
-            System.err.println("usage: TokenMain keygen <dir> | mint <dir> <tenant> <role,role> [<ttl>] [<token-id>]");
+            System.err.println("usage: TokenMain keygen <dir> | mint <dir> <tenant> <role,role> [<ttl>] [<token-id>] "
+                    + "[--rep <rep-id>]");
             System.exit(2);
         }
     }
@@ -63,26 +80,41 @@ public final class TokenMain {
     }
 
     static String mint(Path dir, String tenant, String roles, Duration ttl, String tokenId) throws Exception {
+        return mint(dir, tenant, roles, ttl, tokenId, null);
+    }
+
+    static String mint(Path dir, String tenant, String roles, Duration ttl, String tokenId, String rep)
+            throws Exception {
         if (!TENANT.matcher(tenant).matches()) {
             throw new IllegalArgumentException("tenant must match " + TENANT.pattern() + ": " + tenant);
         }
         var groups = new LinkedHashSet<>(Arrays.asList(roles.split(",")));
         for (String role : groups) {
             if (!ROLES.contains(role)) {
-                throw new IllegalArgumentException("unknown role '" + role + "' (roles: ingest, read, admin)");
+                throw new IllegalArgumentException("unknown role '" + role + "' (roles: ingest, read, admin, rep)");
             }
+        }
+        if (groups.contains("rep") != (rep != null)) {
+            throw new IllegalArgumentException(rep == null
+                    ? "the rep role needs --rep <rep-id>"
+                    : "--rep is only for tokens with the rep role");
+        }
+        if (rep != null && !REP_ID.matcher(rep).matches()) {
+            throw new IllegalArgumentException("rep id must match " + REP_ID.pattern() + ": " + rep);
         }
         var key = KeyUtils.decodePrivateKey(Files.readString(dir.resolve("signing-key.pem")));
         Instant now = Instant.now();
-        return Jwt.issuer(ISSUER)
-                .subject("local-" + tenant)
+        var claims = Jwt.issuer(ISSUER)
+                .subject(rep != null ? rep + "@" + tenant : "local-" + tenant)
                 .claim("tenant", tenant)
                 .claim("jti", tokenId)
                 .groups(groups)
                 .issuedAt(now)
-                .expiresAt(now.plus(ttl))
-                .jws().keyId("leadscore-local")
-                .sign(key);
+                .expiresAt(now.plus(ttl));
+        if (rep != null) {
+            claims.claim("rep", rep);
+        }
+        return claims.jws().keyId("leadscore-local").sign(key);
     }
 
     private static String pem(String type, byte[] der) {

@@ -9,6 +9,12 @@ public final class Roles {
     public static final String READ = "read";
     /** Manage models, routing policy, reps, contacts, tokens. */
     public static final String ADMIN = "admin";
+    /**
+     * One sales rep: their own alert stream and feedback on the leads they own, nothing tenant-wide. The token's rep
+     * claim (see {@link SecurityConfig#repClaim()}) names the rep, so a rep's browser never holds a token that reads
+     * every rep's alerts.
+     */
+    public static final String REP = "rep";
 
     private Roles() {
     }

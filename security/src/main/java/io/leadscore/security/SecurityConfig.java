@@ -10,6 +10,10 @@ public interface SecurityConfig {
     @WithDefault("tenant")
     String tenantClaim();
 
+    /** The JWT claim that names the rep a {@link Roles#REP} token belongs to. */
+    @WithDefault("rep")
+    String repClaim();
+
     /** Whether to follow the token-revocations topic (off only in narrow unit tests without a broker). */
     @WithDefault("true")
     boolean revocationsEnabled();

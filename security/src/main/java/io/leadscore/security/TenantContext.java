@@ -16,6 +16,9 @@ public class TenantContext {
     /** Tenant ids are short, lower-case and URL- and key-safe (see {@code MessageKeys}). */
     public static final Pattern TENANT_ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
 
+    /** Rep ids: a letter or digit, then letters, digits, '.', '_', '@' or '-', at most 128 characters in all. */
+    public static final Pattern REP_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._@-]{0,127}");
+
     private final JsonWebToken token;
     private final SecurityConfig config;
 
@@ -31,6 +34,26 @@ public class TenantContext {
             throw new IllegalStateException("Request has no valid tenant claim");
         }
         return tenant;
+    }
+
+    /**
+     * The rep the caller is limited to, or {@code null} when it may act for any rep of its tenant: a token with
+     * {@link Roles#REP} and neither {@link Roles#READ} nor {@link Roles#ADMIN} acts only for the rep its claim names
+     * (the token checks have already refused such a token without a valid claim).
+     */
+    public String onlyRep() {
+        var groups = token.getGroups();
+        if (groups == null || !groups.contains(Roles.REP) || groups.contains(Roles.READ)
+                || groups.contains(Roles.ADMIN)) {
+            return null;
+        }
+        return token.getClaim(config.repClaim());
+    }
+
+    /** Whether the caller may see or act on what belongs to {@code repId}. */
+    public boolean mayActFor(String repId) {
+        String only = onlyRep();
+        return only == null || only.equals(repId);
     }
 
     /** Who is calling, for audit fields such as "published by". */

@@ -34,6 +34,13 @@ public class TokenChecks {
         if (tenant == null || !TenantContext.TENANT_ID.matcher(tenant).matches()) {
             return unauthorized("token has no valid '" + config.tenantClaim() + "' claim");
         }
+        if (token.getGroups() != null && token.getGroups().contains(Roles.REP)) {
+            Object rep = token.getClaim(config.repClaim());
+            if (!(rep instanceof String repId) || !TenantContext.REP_ID.matcher(repId).matches()) {
+                return unauthorized("token has the '" + Roles.REP + "' role but no valid '" + config.repClaim()
+                        + "' claim naming the rep");
+            }
+        }
         if (revokedTokens.isRevoked(tenant, token.getTokenID())) {
             return unauthorized("token has been revoked");
         }

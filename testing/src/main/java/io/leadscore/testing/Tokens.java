@@ -38,6 +38,21 @@ public final class Tokens {
         return build(tokenId, tenant, Instant.now().plus(Duration.ofHours(1)), signingKey(), roles);
     }
 
+    /** A sales rep's own token: the {@code rep} role and a {@code rep} claim naming {@code repId} (null: none). */
+    public static String repToken(String tenant, String repId) {
+        var claims = Jwt.issuer(ISSUER)
+                .subject(repId + "@" + tenant)
+                .groups(Set.of("rep"))
+                .claim("jti", UUID.randomUUID().toString())
+                .claim("tenant", tenant)
+                .issuedAt(Instant.now().minus(Duration.ofMinutes(1)))
+                .expiresAt(Instant.now().plus(Duration.ofHours(1)));
+        if (repId != null) {
+            claims.claim("rep", repId);
+        }
+        return claims.jws().keyId("leadscore-test").sign(signingKey());
+    }
+
     public static String expiredToken(String tenant, String... roles) {
         return build(UUID.randomUUID().toString(), tenant, Instant.now().minus(Duration.ofHours(1)), signingKey(), roles);
     }

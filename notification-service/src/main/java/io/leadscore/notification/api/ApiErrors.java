@@ -26,6 +26,11 @@ public final class ApiErrors {
         return Response.status(404).entity(Map.of("errors", List.of(error(new FieldError(null, message))))).build();
     }
 
+    public static Response forbidden(String message) {
+        return Response.status(403).type(jakarta.ws.rs.core.MediaType.APPLICATION_JSON)
+                .entity(Map.of("errors", List.of(error(new FieldError(null, message))))).build();
+    }
+
     private static Map<String, Object> error(FieldError e) {
         Map<String, Object> error = new LinkedHashMap<>();
         if (e.field() != null) {

@@ -7,7 +7,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.regex.Pattern;
 
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
@@ -41,9 +40,6 @@ import io.vertx.mutiny.pgclient.PgPool;
 @Produces(MediaType.APPLICATION_JSON)
 public class ContactResource {
 
-    /** Rep ids as routing issues them: short, URL- and key-safe. */
-    public static final Pattern REP_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._@-]{0,127}");
-
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final TenantContext tenantContext;
@@ -75,7 +71,7 @@ public class ContactResource {
     public Uni<Response> put(@PathParam("repId") String repId, Map<String, Object> body) {
         String tenant = tenantContext.tenant();
         String by = tenantContext.principal();
-        if (!REP_ID.matcher(repId).matches()) {
+        if (!TenantContext.REP_ID.matcher(repId).matches()) {
             return Uni.createFrom().item(ApiErrors.badRequest("repId", "must be 1-128 letters, digits, '.', '_', "
                     + "'@' or '-'"));
         }

@@ -7,6 +7,7 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.sse.OutboundSseEvent;
@@ -18,6 +19,7 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 
 import io.leadscore.contracts.ContractsJson;
+import io.leadscore.notification.api.ApiErrors;
 import io.leadscore.security.Roles;
 import io.leadscore.security.TenantContext;
 import io.smallrye.mutiny.Multi;
@@ -39,12 +41,18 @@ public class AlertStreamResource {
 
     @GET
     @Produces(MediaType.SERVER_SENT_EVENTS)
-    @RolesAllowed({Roles.READ, Roles.ADMIN})
+    @RolesAllowed({Roles.READ, Roles.ADMIN, Roles.REP})
     @Operation(summary = "A rep's alerts as they happen (text/event-stream)", description = "First a 'ready' event "
             + "once the subscription is live, then one 'alert' event per alert (id = alert id, data = JSON), and a "
-            + "'ping' event every 25 s so proxies keep the connection open.")
+            + "'ping' event every 25 s so proxies keep the connection open. A token with only the 'rep' role opens "
+            + "the stream of the rep its 'rep' claim names, and no other (403).")
     public Multi<OutboundSseEvent> stream(@PathParam("repId") String repId, @Context Sse sse) {
         String tenant = tenantContext.tenant();
+        if (!tenantContext.mayActFor(repId)) {
+            // Refused before the stream starts, so the client gets a status and a reason instead of an empty stream.
+            throw new WebApplicationException(ApiErrors.forbidden("this token belongs to rep '"
+                    + tenantContext.onlyRep() + "' and can only open that rep's alert stream"));
+        }
         Multi<OutboundSseEvent> alerts = stream.subscribe(tenant, repId)
                 .map(a -> sse.newEventBuilder().name("alert").id(Long.toString(a.alertId()))
                         .mediaType(MediaType.TEXT_PLAIN_TYPE).data(json(a)).build());

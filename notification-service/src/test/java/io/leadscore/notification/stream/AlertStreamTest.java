@@ -11,6 +11,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -65,8 +67,12 @@ class AlertStreamTest {
     }
 
     OpenStream open(String tenant, String repId) throws Exception {
+        return openWith(repId, Tokens.token(tenant, "read"));
+    }
+
+    OpenStream openWith(String repId, String token) throws Exception {
         HttpRequest request = HttpRequest.newBuilder(URI.create(base.toString() + "v1/reps/" + repId
-                + "/alerts/stream")).header("Authorization", Tokens.bearer(Tokens.token(tenant, "read")))
+                + "/alerts/stream")).header("Authorization", Tokens.bearer(token))
                 .header("Accept", "text/event-stream").build();
         HttpResponse<java.util.stream.Stream<String>> response = HttpClient.newHttpClient().sendAsync(request,
                 HttpResponse.BodyHandlers.ofLines()).get(10, TimeUnit.SECONDS);
@@ -110,6 +116,39 @@ class AlertStreamTest {
 
         assertNull(otherRep.next("alert", Duration.ofMillis(500)));
         assertNull(otherTenant.next("alert", Duration.ofMillis(100)));
+    }
+
+    @Test
+    void aRepsOwnTokenOpensThatRepsStreamAndNoOtherRepsStream() throws Exception {
+        String tenant = NotificationFixtures.newTenant();
+        OpenStream mine = openWith("rep-1", Tokens.repToken(tenant, "rep-1"));
+        assertEquals(200, mine.response().statusCode());
+        assertNotNull(mine.next("ready", Duration.ofSeconds(10)));
+        NotificationFixtures.produce(Topics.LEADS_SQL, NotificationFixtures.stageChanged(tenant, "lead-7",
+                UUID.randomUUID().toString(), "mql", "sql", "sql-hot", "rep-1", true));
+        String[] alert = mine.next("alert", Duration.ofSeconds(15));
+        assertNotNull(alert, "no alert event arrived on the rep's own stream");
+        assertEquals("lead-7", ContractsJson.mapper().readTree(alert[1]).get("leadId").asText());
+
+        OpenStream someoneElses = openWith("rep-2", Tokens.repToken(tenant, "rep-1"));
+        assertEquals(403, someoneElses.response().statusCode());
+        String body = String.join("\n", drain(someoneElses));
+        assertTrue(body.contains("this token belongs to rep 'rep-1' and can only open that rep's alert stream"), body);
+
+        // A rep token that does not say which rep it belongs to is refused outright.
+        assertEquals(401, openWith("rep-1", Tokens.repToken(tenant, null)).response().statusCode());
+        // Tenant-wide readers (a team lead's dashboard) still open any rep's stream.
+        assertEquals(200, open(tenant, "rep-2").response().statusCode());
+    }
+
+    /** The lines of a response that ends by itself (an error), read until it does. */
+    private static List<String> drain(OpenStream stream) throws InterruptedException {
+        List<String> lines = new ArrayList<>();
+        String line;
+        while ((line = stream.lines().poll(2, TimeUnit.SECONDS)) != null) {
+            lines.add(line);
+        }
+        return lines;
     }
 
     @Test

@@ -15,6 +15,11 @@ public class ExceptionMappers {
     }
 
     @ServerExceptionMapper
+    public Response forbidden(Forbidden e) {
+        return ApiErrors.status(403, null, null, e.getMessage());
+    }
+
+    @ServerExceptionMapper
     public Response badRequest(BadRequest e) {
         return ApiErrors.badRequest(e.field(), e.getMessage());
     }

@@ -11,6 +11,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import io.leadscore.contracts.LeadEvent;
 import io.leadscore.routing.api.BadRequest;
+import io.leadscore.routing.api.Forbidden;
 import io.leadscore.routing.api.NotFound;
 import io.leadscore.routing.api.TraceContext;
 import io.leadscore.routing.config.RoutingConfig;
@@ -59,10 +60,21 @@ public class LeadCommands {
         this.router = new LeadRouter(config.waitingRetry());
     }
 
-    public Uni<Outcome> feedback(String tenant, String leadId, Stage outcome, String reason, String repId) {
+    /**
+     * Records a sales outcome. {@code onlyFor}, when not null, is the rep a rep's own token acts for: the lead must be
+     * that rep's, checked under the lead's lock so a reassignment cannot slip in between.
+     */
+    public Uni<Outcome> feedback(String tenant, String leadId, Stage outcome, String reason, String repId,
+            String onlyFor) {
         Instant now = Clocks.now(clock);
         String eventId = "feedback-" + UUID.randomUUID();
         return pool.withTransaction(conn -> load(conn, tenant, leadId)
+                .invoke(stored -> {
+                    if (onlyFor != null && !onlyFor.equals(stored.lead().ownerRepId())) {
+                        throw new Forbidden("lead " + leadId + " is not owned by rep '" + onlyFor
+                                + "'; a rep's token records feedback only on that rep's own leads");
+                    }
+                })
                 .chain(stored -> repTeam(conn, tenant, repId).chain(repTeam -> policies.active(conn, tenant)
                         .chain(policy -> {
                             LeadRouter.Routed r = router.feedback(policy, stored.lead(), outcome, reason, repId,

@@ -63,11 +63,13 @@ public class LeadsResource {
     @POST
     @Path("/leads/{leadId}/feedback")
     @Consumes(MediaType.APPLICATION_JSON)
-    @RolesAllowed({Roles.READ, Roles.ADMIN})
+    @RolesAllowed({Roles.READ, Roles.ADMIN, Roles.REP})
     @Operation(summary = "Record a sales outcome", description = "{\"outcome\": \"accepted|rejected|converted|lost\", "
             + "\"reason\": \"...\", \"repId\": \"...\"}. Moves the stage (accepted stops the follow-up SLA; rejected "
             + "goes back to nurture with a cool-down; converted and lost are final) and appends a sales_outcome event "
-            + "to the lead's event log. 404 for an unknown lead, 409 when the lead's stage does not allow it.")
+            + "to the lead's event log. 404 for an unknown lead, 409 when the lead's stage does not allow it. A token "
+            + "with only the 'rep' role records feedback as the rep its 'rep' claim names, on that rep's own leads "
+            + "only (403 otherwise).")
     public Uni<Response> feedback(@PathParam("leadId") String leadId, String body) {
         String tenant = tenantContext.tenant();
         JsonBodies.Parsed parsed = JsonBodies.object(strictMapper, body);
@@ -90,7 +92,15 @@ public class LeadsResource {
         if (!errors.isEmpty()) {
             return Uni.createFrom().item(ApiErrors.badRequest(errors));
         }
-        return commands.feedback(tenant, leadId, Stage.of((String) outcome), (String) reason, repId)
+        String actingRep = tenantContext.onlyRep();
+        if (actingRep != null) {
+            if (repId != null && !repId.equals(actingRep)) {
+                return Uni.createFrom().item(ApiErrors.status(403, null, "repId", "this token belongs to rep '"
+                        + actingRep + "' and records feedback only as that rep, not as '" + repId + "'"));
+            }
+            repId = actingRep;
+        }
+        return commands.feedback(tenant, leadId, Stage.of((String) outcome), (String) reason, repId, actingRep)
                 .map(o -> Response.ok(o).build());
     }
 

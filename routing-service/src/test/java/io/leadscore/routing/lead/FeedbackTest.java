@@ -34,6 +34,7 @@ import io.leadscore.routing.RoutingTestInfra;
 import io.leadscore.routing.support.Fixtures;
 import io.leadscore.routing.support.Published;
 import io.leadscore.routing.support.TestClock;
+import io.leadscore.testing.Tokens;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
@@ -142,6 +143,37 @@ class FeedbackTest {
                 .statusCode(200).body("stage", equalTo("accepted")).body("ownerRepId", equalTo("r9"));
         reader(tenant).body("{\"outcome\": \"accepted\"}").post("/v1/leads/l1/feedback").then().statusCode(409)
                 .body("errors[0].message", containsString("already accepted"));
+    }
+
+    static io.restassured.specification.RequestSpecification rep(String tenant, String repId) {
+        return io.restassured.RestAssured.given().auth().oauth2(Tokens.repToken(tenant, repId))
+                .contentType(io.restassured.http.ContentType.JSON);
+    }
+
+    @Test
+    void aRepsOwnTokenRecordsFeedbackOnlyOnThatRepsLeadsAndOnlyAsThatRep() {
+        String tenant = Fixtures.tenant("repfb");
+        admin(tenant).body("{\"name\": \"S\", \"default\": true}").put("/v1/teams/s").then().statusCode(201);
+        admin(tenant).body("{\"name\": \"R\", \"team\": \"s\", \"capacity\": 5}").put("/v1/reps/r1").then()
+                .statusCode(201);
+        toMql(tenant, "l1");
+        reader(tenant).get("/v1/leads/l1/stage").then().body("ownerRepId", equalTo("r1"));
+
+        rep(tenant, "r2").body("{\"outcome\": \"accepted\"}").post("/v1/leads/l1/feedback").then().statusCode(403)
+                .body("errors[0].message", equalTo("lead l1 is not owned by rep 'r2'; a rep's token records feedback "
+                        + "only on that rep's own leads"));
+        rep(tenant, "r1").body("{\"outcome\": \"accepted\", \"repId\": \"r2\"}").post("/v1/leads/l1/feedback").then()
+                .statusCode(403).body("errors[0].field", equalTo("repId"));
+        // A rep's token reads nothing tenant-wide.
+        rep(tenant, "r1").get("/v1/leads/l1/stage").then().statusCode(403);
+        reader(tenant).get("/v1/leads/l1/stage").then().body("stage", equalTo("mql")).body("history", hasSize(1));
+        assertEquals(List.of(), Published.on(Topics.LEAD_EVENTS, MessageKeys.leadKey(tenant, "l1")));
+
+        rep(tenant, "r1").body("{\"outcome\": \"accepted\"}").post("/v1/leads/l1/feedback").then().statusCode(200)
+                .body("stage", equalTo("accepted")).body("ownerRepId", equalTo("r1"));
+        LeadEvent accepted = Published.await(Topics.LEAD_EVENTS, MessageKeys.leadKey(tenant, "l1"), 1).stream()
+                .map(r -> Published.read(r.value(), LeadEvent.class)).findFirst().orElseThrow();
+        assertEquals("r1", accepted.properties().get("repId"));
     }
 
     @Test
