@@ -77,8 +77,16 @@ class EndToEndTest {
                         "QUARKUS_MAILER_TLS", "false",
                         "QUARKUS_MAILER_MOCK", "false",
                         "LEADSCORE_NOTIFICATION_ALLOW_INSECURE_LOOPBACK", "true",
+                        "LEADSCORE_NOTIFICATION_SECRETS_KEYS", "e2e1:" + randomKey(),
                         "LEADSCORE_NOTIFICATION_SMS_BASE_URL", receiver.baseUrl())));
         admin = Tokens.token(TENANT, "ingest", "read", "admin");
+    }
+
+    /** 32 random bytes in base64: a sealing key for reps' contact secrets that lives as long as this run. */
+    private static String randomKey() {
+        byte[] key = new byte[32];
+        new java.security.SecureRandom().nextBytes(key);
+        return java.util.Base64.getEncoder().encodeToString(key);
     }
 
     @AfterAll

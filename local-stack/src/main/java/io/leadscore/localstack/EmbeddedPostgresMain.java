@@ -69,6 +69,10 @@ public final class EmbeddedPostgresMain {
                 // first minute ran on those plans: routing's two batch lookups took 58-65 and 28-36 ms instead of 4 and
                 // 2, and statements took 26-31 s instead of 14-16 s per 200,000 scored events (docs/performance.md).
                 .setServerConfig("autovacuum_naptime", "5s")
+                // Per-statement time and call counts, for finding where the database's share of a benchmark goes:
+                // `CREATE EXTENSION pg_stat_statements` in the postgres database, then read its view (every database's
+                // statements are in it). The bookkeeping costs a few per cent of the statements' time.
+                .setServerConfig("shared_preload_libraries", "pg_stat_statements")
                 .start();
     }
 

@@ -21,6 +21,13 @@ public interface NotificationConfig {
     @WithDefault("false")
     boolean allowInsecureLoopback();
 
+    /**
+     * The keys that seal reps' webhook secrets and chat webhook URLs in the database: {@code id:base64,...}, each 32
+     * random bytes, the first sealing new values, all opening stored ones (see {@code SecretBox}). Required: the
+     * service does not start without them.
+     */
+    java.util.Optional<String> secretsKeys();
+
     Retry retry();
 
     Worker worker();

@@ -14,12 +14,18 @@ import java.util.Map;
 import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 
+import org.jboss.logging.Logger;
+
+import io.leadscore.notification.config.NotificationConfig;
 import io.leadscore.notification.domain.AlertKind;
 import io.leadscore.notification.domain.Channel;
 import io.leadscore.notification.domain.ContactPreferences;
 import io.leadscore.notification.domain.QuietHours;
+import io.leadscore.notification.domain.SecretBox;
 import io.leadscore.notification.domain.WebhookSecrets;
+import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -27,9 +33,28 @@ import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 
-/** Reads and writes {@code rep_contact}. */
+/**
+ * Reads and writes {@code rep_contact}. Webhook signing secrets and chat webhook URLs (credentials themselves) are
+ * stored sealed (see {@link SecretBox}), bound to their tenant, rep and column.
+ */
 @ApplicationScoped
 public class ContactStore {
+
+    private static final Logger LOG = Logger.getLogger(ContactStore.class);
+
+    private final SecretBox box;
+
+    public ContactStore(NotificationConfig config) {
+        this.box = SecretBox.fromKeys(config.secretsKeys().orElseThrow(() -> new IllegalStateException(
+                "leadscore.notification.secrets-keys (LEADSCORE_NOTIFICATION_SECRETS_KEYS) is not set: it seals reps' "
+                        + "webhook secrets and chat URLs in the database; give it id:base64-of-32-random-bytes, e.g. k1:"
+                        + "$(head -c 32 /dev/urandom | base64)")));
+    }
+
+    /** Refuses to start, instead of failing the first alert, when the sealing keys are missing or malformed. */
+    void checkKeysAtStart(@Observes StartupEvent event) {
+        // Observing the event is enough: it constructs this bean, which parses the keys.
+    }
 
     public Uni<StoredContact> find(SqlClient client, String tenant, String repId) {
         return client.preparedQuery("SELECT * FROM rep_contact WHERE tenant = $1 AND rep_id = $2")
@@ -72,8 +97,10 @@ public class ContactStore {
                 new JsonArray(set.stream().map(Channel::wire).toList())));
         Tuple t = Tuple.tuple()
                 .addString(tenant).addString(repId).addString(p.email()).addString(p.phone())
-                .addString(p.chatWebhookUrl()).addString(p.chatFormat()).addString(p.webhookUrl())
-                .addString(secrets.current()).addString(secrets.previous())
+                .addString(box.seal(p.chatWebhookUrl(), context(tenant, repId, "chat_webhook_url")))
+                .addString(p.chatFormat()).addString(p.webhookUrl())
+                .addString(box.seal(secrets.current(), context(tenant, repId, "webhook_secret")))
+                .addString(box.seal(secrets.previous(), context(tenant, repId, "webhook_previous_secret")))
                 .addValue(secrets.previousUntil() == null ? null : secrets.previousUntil().atOffset(ZoneOffset.UTC))
                 .addValue(channels).addString(p.timeZone().getId())
                 .addValue(p.quietHours() == null ? null : p.quietHours().from())
@@ -96,7 +123,76 @@ public class ContactStore {
                 .map(rows -> toContact(rows.iterator().next()));
     }
 
-    static StoredContact toContact(Row r) {
+    private static final List<String> SEALED_COLUMNS = List.of("chat_webhook_url", "webhook_secret",
+            "webhook_previous_secret");
+
+    /**
+     * Seals again what is stored in plaintext (rows from before sealing) or under an older key, so that an old key can
+     * be dropped from the configuration. Each row is rewritten only if it still holds what was read (a contact saved
+     * meanwhile is sealed with the current key already), so replicas running this at once do no harm.
+     *
+     * @return how many rows were rewritten
+     */
+    public Uni<Integer> resealOutdated(SqlClient client) {
+        String prefix = box.currentPrefix();
+        return client.preparedQuery("SELECT tenant, rep_id, chat_webhook_url, webhook_secret, webhook_previous_secret "
+                + "FROM rep_contact WHERE NOT starts_with(coalesce(chat_webhook_url, $1), $1) "
+                + "OR NOT starts_with(coalesce(webhook_secret, $1), $1) "
+                + "OR NOT starts_with(coalesce(webhook_previous_secret, $1), $1)")
+                .execute(Tuple.of(prefix))
+                .chain(rows -> {
+                    List<Tuple> updates = new ArrayList<>();
+                    for (Row r : rows) {
+                        String tenant = r.getString("tenant");
+                        String repId = r.getString("rep_id");
+                        Tuple t = Tuple.tuple().addString(tenant).addString(repId);
+                        try {
+                            for (String column : SEALED_COLUMNS) {
+                                t.addString(box.resealed(r.getString(column), context(tenant, repId, column)));
+                            }
+                        } catch (IllegalStateException e) {
+                            // Its key is gone: nothing to seal it with again; reads ignore it and say so.
+                            LOG.errorf("Cannot seal the secrets of rep %s (tenant %s) again: %s", repId, tenant,
+                                    e.getMessage());
+                            continue;
+                        }
+                        for (String column : SEALED_COLUMNS) {
+                            t.addString(r.getString(column));
+                        }
+                        updates.add(t);
+                    }
+                    if (updates.isEmpty()) {
+                        return Uni.createFrom().item(0);
+                    }
+                    return client.preparedQuery("UPDATE rep_contact SET chat_webhook_url = $3, webhook_secret = $4, "
+                            + "webhook_previous_secret = $5 WHERE tenant = $1 AND rep_id = $2 "
+                            + "AND chat_webhook_url IS NOT DISTINCT FROM $6 AND webhook_secret IS NOT DISTINCT FROM $7 "
+                            + "AND webhook_previous_secret IS NOT DISTINCT FROM $8")
+                            .executeBatch(updates)
+                            .map(ignored -> updates.size());
+                });
+    }
+
+    /** Where a sealed value belongs: it opens only there. */
+    private static String context(String tenant, String repId, String column) {
+        return "rep_contact/" + tenant + "/" + repId + "/" + column;
+    }
+
+    /**
+     * A sealed column's plaintext. One that does not open (its key was dropped, or the row was tampered with) counts as
+     * not set, with an error in the log: failing the read instead would fail every alert of the batch it is part of.
+     */
+    private String opened(Row r, String column) {
+        try {
+            return box.open(r.getString(column), context(r.getString("tenant"), r.getString("rep_id"), column));
+        } catch (IllegalStateException e) {
+            LOG.errorf("Ignoring %s of rep %s (tenant %s): %s", column, r.getString("rep_id"), r.getString("tenant"),
+                    e.getMessage());
+            return null;
+        }
+    }
+
+    StoredContact toContact(Row r) {
         Map<AlertKind, Set<Channel>> channels = new EnumMap<>(AlertKind.class);
         JsonObject json = (JsonObject) r.getValue("channels");
         if (json != null) {
@@ -128,13 +224,13 @@ public class ContactStore {
         LocalTime from = r.getLocalTime("quiet_from");
         LocalTime to = r.getLocalTime("quiet_to");
         ContactPreferences p = new ContactPreferences(r.getString("email"), r.getString("phone"),
-                r.getString("chat_webhook_url"), r.getString("chat_format"), r.getString("webhook_url"), channels,
+                opened(r, "chat_webhook_url"), r.getString("chat_format"), r.getString("webhook_url"), channels,
                 ZoneId.of(r.getString("time_zone")), from == null || to == null ? null : new QuietHours(from, to),
                 urgent);
         var previousUntil = r.getOffsetDateTime("webhook_previous_secret_until");
-        WebhookSecrets secrets = new WebhookSecrets(r.getString("webhook_secret"),
-                r.getString("webhook_previous_secret"), previousUntil == null ? null : previousUntil.toInstant());
-        return new StoredContact(r.getString("tenant"), r.getString("rep_id"), p, secrets,
+        WebhookSecrets webhookSecrets = new WebhookSecrets(opened(r, "webhook_secret"),
+                opened(r, "webhook_previous_secret"), previousUntil == null ? null : previousUntil.toInstant());
+        return new StoredContact(r.getString("tenant"), r.getString("rep_id"), p, webhookSecrets,
                 r.getOffsetDateTime("updated_at").toInstant());
     }
 }

@@ -55,6 +55,55 @@ class ContactResourceTest {
         assertEquals(null, again.getString("previousWebhookSecretValidUntil"));
     }
 
+    @jakarta.inject.Inject
+    io.vertx.mutiny.pgclient.PgPool pool;
+
+    @jakarta.inject.Inject
+    ContactStore store;
+
+    private io.vertx.mutiny.sqlclient.Row storedRow(String tenant, String repId) {
+        return pool.preparedQuery("SELECT chat_webhook_url, webhook_secret FROM rep_contact WHERE tenant = $1 "
+                + "AND rep_id = $2").execute(io.vertx.mutiny.sqlclient.Tuple.of(tenant, repId)).await().indefinitely()
+                .iterator().next();
+    }
+
+    @Test
+    void secretsAreStoredSealedAndRowsFromBeforeSealingGetSealed() {
+        String tenant = NotificationFixtures.newTenant();
+        String secret = NotificationFixtures.putContact(tenant, "rep-1", CONTACT).getString("webhookSecret");
+        var row = storedRow(tenant, "rep-1");
+        assertEquals(0, row.getString("webhook_secret").indexOf("enc:v1:test1:"));
+        assertEquals(-1, row.getString("webhook_secret").indexOf(secret.substring(6)));
+        assertEquals(0, row.getString("chat_webhook_url").indexOf("enc:v1:test1:"));
+        var contact = store.find(pool, tenant, "rep-1").await().indefinitely();
+        assertEquals(secret, contact.secrets().current());
+        assertEquals("http://127.0.0.1:9/slack", contact.preferences().chatWebhookUrl());
+
+        // A row as an older version stored it, in plaintext.
+        pool.preparedQuery("INSERT INTO rep_contact (tenant, rep_id, chat_webhook_url, webhook_url, webhook_secret, "
+                + "updated_at) VALUES ($1, 'rep-2', 'http://127.0.0.1:9/old-chat', 'http://127.0.0.1:9/hook', "
+                + "'whsec_plaintext', now())").execute(io.vertx.mutiny.sqlclient.Tuple.of(tenant))
+                .await().indefinitely();
+        assertEquals("whsec_plaintext", store.find(pool, tenant, "rep-2").await().indefinitely().secrets().current());
+        org.junit.jupiter.api.Assertions.assertTrue(store.resealOutdated(pool).await().indefinitely() >= 1);
+        row = storedRow(tenant, "rep-2");
+        assertEquals(0, row.getString("webhook_secret").indexOf("enc:v1:test1:"));
+        assertEquals(0, row.getString("chat_webhook_url").indexOf("enc:v1:test1:"));
+        contact = store.find(pool, tenant, "rep-2").await().indefinitely();
+        assertEquals("whsec_plaintext", contact.secrets().current());
+        assertEquals("http://127.0.0.1:9/old-chat", contact.preferences().chatWebhookUrl());
+        // A sealed secret copied into another rep's row does not open there: it counts as not set.
+        pool.preparedQuery("INSERT INTO rep_contact (tenant, rep_id, webhook_url, webhook_secret, updated_at) SELECT "
+                + "tenant, 'rep-3', webhook_url, webhook_secret, now() FROM rep_contact WHERE tenant = $1 AND rep_id = "
+                + "'rep-1'").execute(io.vertx.mutiny.sqlclient.Tuple.of(tenant)).await().indefinitely();
+        assertEquals(null, store.find(pool, tenant, "rep-3").await().indefinitely().secrets().current());
+        // Nothing of this tenant is left to seal.
+        assertEquals(0, pool.preparedQuery("SELECT count(*) FROM rep_contact WHERE tenant = $1 AND (webhook_secret "
+                + "NOT LIKE 'enc:v1:test1:%' OR chat_webhook_url NOT LIKE 'enc:v1:test1:%')")
+                .execute(io.vertx.mutiny.sqlclient.Tuple.of(tenant)).await().indefinitely().iterator().next()
+                .getLong(0));
+    }
+
     @Test
     void aNewSecretRotatesWithAGracePeriod() {
         String tenant = NotificationFixtures.newTenant();
