@@ -13,6 +13,7 @@ import io.leadscore.scoring.engine.model.ScoringModel;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.pgclient.PgPool;
 import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
@@ -35,12 +36,21 @@ public class ModelRegistry {
     }
 
     public Uni<List<ScoringModel>> activeModels(String tenant) {
+        return activeModels(pool, tenant);
+    }
+
+    /**
+     * As {@link #activeModels(String)}, reading through {@code client} on a cache miss. Code inside a transaction passes
+     * its connection: asking the pool for a second one while holding the first can wait forever once every pooled
+     * connection is held by such a transaction (three consumers, decay checks and rescoring share 16).
+     */
+    public Uni<List<ScoringModel>> activeModels(SqlClient client, String tenant) {
         Cached cached = cache.get(tenant);
         if (cached != null && System.nanoTime() - cached.loadedAtNanos < TTL.toNanos()) {
             return Uni.createFrom().item(cached.models);
         }
         // Plain SQL rather than Panache: this runs inside the Kafka consumer's transactions on the hot path.
-        return pool.preparedQuery("SELECT DISTINCT ON (model_id) model_id, version, definition FROM scoring_model_version "
+        return client.preparedQuery("SELECT DISTINCT ON (model_id) model_id, version, definition FROM scoring_model_version "
                 + "WHERE tenant = $1 ORDER BY model_id, version DESC")
                 .execute(Tuple.of(tenant))
                 .map(rows -> {

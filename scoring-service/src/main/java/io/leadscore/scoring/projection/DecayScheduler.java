@@ -82,7 +82,7 @@ public class DecayScheduler {
         Map<String, List<ScoreUpdate.Row>> dueByLead = new LinkedHashMap<>();
         due.forEach(r -> dueByLead.computeIfAbsent(r.leadId(), k -> new ArrayList<>()).add(r));
         List<ScoreUpdate.Row> orphaned = new ArrayList<>();
-        return registry.activeModels(tenant).chain(models -> {
+        return registry.activeModels(conn, tenant).chain(models -> {
             Map<String, ScoringModel> byId = new HashMap<>();
             models.forEach(m -> byId.put(m.modelId(), m));
             return store.inGroups(conn, tenant, dueByLead.keySet(), (leadIds, facts) -> {

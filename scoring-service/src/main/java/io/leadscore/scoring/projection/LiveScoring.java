@@ -105,7 +105,7 @@ public class LiveScoring {
                 ? 0
                 : appended.versionBefore().getOrDefault(EventStore.streamKey(tenant, leadId), 0L),
                 store.groupEvents());
-        return registry.activeModels(tenant).chain(models -> Multi.createFrom().iterable(groups)
+        return registry.activeModels(conn, tenant).chain(models -> Multi.createFrom().iterable(groups)
                 .onItem().transformToUniAndConcatenate(group -> scoreGroup(conn, batch, group, models, now, result))
                 .collect().last()
                 .replaceWithVoid());

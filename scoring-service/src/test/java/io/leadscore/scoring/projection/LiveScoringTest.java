@@ -163,6 +163,50 @@ class LiveScoringTest {
         }
     }
 
+    @org.eclipse.microprofile.config.inject.ConfigProperty(name = "quarkus.datasource.reactive.url")
+    String reactiveUrl;
+
+    @org.eclipse.microprofile.config.inject.ConfigProperty(name = "quarkus.datasource.username")
+    String dbUser;
+
+    @org.eclipse.microprofile.config.inject.ConfigProperty(name = "quarkus.datasource.password")
+    java.util.Optional<String> dbPassword;
+
+    @Inject
+    io.vertx.mutiny.core.Vertx vertx;
+
+    /**
+     * A batch's transaction holds one pooled connection; on a cache miss the tenant's models must be read through it,
+     * not through a second one: with every connection held by such a transaction, asking the pool for another waits
+     * forever. Here the pool has a single connection, which makes the miss inside the transaction that case.
+     */
+    @Test
+    void aBatchReadsItsTenantsModelsThroughItsOwnTransactionNotASecondConnection() throws Exception {
+        String tenant = ScoringFixtures.newTenant();
+        ScoringFixtures.publishModel(tenant, "engagement", ScoringFixtures.ENGAGEMENT);
+        LeadEvent demo = ScoringFixtures.event(tenant, "lead-1", "demo_request", Instant.now().minusSeconds(60),
+                Map.of());
+        var stored = new io.leadscore.scoring.eventstore.StoredEvent(tenant, demo.leadId(), demo.eventId(),
+                demo.type(), demo.occurredAt(), Instant.now(),
+                io.leadscore.contracts.ContractsJson.mapper().writeValueAsString(demo), null, Map.of(), null);
+        var options = io.vertx.pgclient.PgConnectOptions.fromUri(reactiveUrl).setUser(dbUser)
+                .setPassword(dbPassword.orElse(null));
+        var onePool = io.vertx.mutiny.pgclient.PgPool.pool(vertx, options,
+                new io.vertx.sqlclient.PoolOptions().setMaxSize(1));
+        try {
+            // A registry of its own: nothing of this tenant cached, so the batch misses.
+            var scoring = new LiveScoring(new io.leadscore.scoring.model.ModelRegistry(onePool), projections,
+                    new LeadFactsCache(1_000_000));
+            Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+            LiveScoring.Result result = onePool.withTransaction(conn -> eventStore.append(conn, List.of(stored))
+                    .chain(appended -> scoring.onNewEvents(conn, appended, now)))
+                    .await().atMost(Duration.ofSeconds(15));
+            assertEquals(1, result.outbox().size(), "the demo request scored under the tenant's model");
+        } finally {
+            onePool.closeAndAwait();
+        }
+    }
+
     /**
      * The event log keeps envelopes as text and the loader parses them again: every kind of JSON value must come back
      * as exactly the fact live scoring built from the record, or a replay could score differently from live.
@@ -295,11 +339,12 @@ class LiveScoringTest {
 
     /**
      * Decay checks load the due leads a group at a time too: three 24-event leads (one group each) must all be
-     * published as decayed below the boundary, each on its whole log (equal to the explanation). A check that handled
-     * only its first group would still pass here: the rows it skipped stay due and later checks claim them.
+     * published as decayed below the boundary, each on its whole log (equal to the explanation). One check, at an
+     * instant when all three are due but long before the service's own scheduled checks would find them due, must
+     * handle all three: rows a check skipped would stay due and a later check would claim them, hiding the fault.
      */
     @Test
-    void decayChecksSpanningSeveralLoadGroupsScoreEachLeadOnItsWholeLog() {
+    void decayChecksSpanningSeveralLoadGroupsScoreEachLeadOnItsWholeLog() throws Exception {
         String tenant = ScoringFixtures.newTenant();
         publishFastDecayModel(tenant, "page_view", 2);
         int leads = 3;
@@ -313,10 +358,23 @@ class LiveScoringTest {
             }
             ScoringFixtures.produce(views.toArray(LeadEvent[]::new));
             // 48 points each: hot until about 6.8 s later (48 → 30 at a 10 s half-life).
-            List<ScoreChanged> changes = ScoringFixtures.changesUntil(consumer, tenant, seen -> {
-                decay.runDue(Instant.now()).await().indefinitely();
-                return seen.stream().filter(c -> ScoreChanged.Cause.DECAY.equals(c.cause().type())).count() >= leads;
-            });
+            // Each batch appends and scores in one transaction: a stream at 24 events is a lead scored on all 24.
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (pool.preparedQuery("SELECT count(*) FROM lead_stream WHERE tenant = $1 AND version = 24")
+                    .execute(io.vertx.mutiny.sqlclient.Tuple.of(tenant)).await().indefinitely().iterator().next()
+                    .getLong(0) < leads) {
+                assertTrue(System.nanoTime() < deadline, "the page views were not all scored within 30 s");
+                Thread.sleep(50);
+            }
+            Instant later = now.plusSeconds(60).truncatedTo(ChronoUnit.MILLIS);
+            decay.runDue(later).await().atMost(Duration.ofSeconds(30));
+            long cold = pool.preparedQuery("SELECT count(*) FROM lead_score WHERE tenant = $1 AND model_id = 'fast' "
+                    + "AND band = 'cold' AND computed_at = $2").execute(io.vertx.mutiny.sqlclient.Tuple.of(tenant,
+                            later.atOffset(java.time.ZoneOffset.UTC)))
+                    .await().atMost(Duration.ofSeconds(10)).iterator().next().getLong(0);
+            assertEquals(leads, cold, "one check handled every due lead, not only its first load group");
+            List<ScoreChanged> changes = ScoringFixtures.changesUntil(consumer, tenant, seen -> seen.stream()
+                    .filter(c -> ScoreChanged.Cause.DECAY.equals(c.cause().type())).count() >= leads);
             List<ScoreChanged> decayed = changes.stream()
                     .filter(c -> ScoreChanged.Cause.DECAY.equals(c.cause().type())).toList();
             assertEquals(java.util.Set.of("lead-0", "lead-1", "lead-2"),
