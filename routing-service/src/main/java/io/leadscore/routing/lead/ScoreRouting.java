@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicReference;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -77,7 +78,10 @@ public class ScoreRouting {
     }
 
     private Uni<List<OutboxMessage>> routeAll(SqlConnection conn, List<IncomingScore> batch, Instant now) {
-        Map<String, List<IncomingScore>> byTenant = new LinkedHashMap<>();
+        // Tenants in name order: each tenant's lead rows and owner book are locked in turn, so two consumers (or
+        // replicas) whose batches share tenants lock them in the same order and wait for each other instead of
+        // deadlocking (batch order would have one lock A's book then wait for B's while the other holds B's).
+        Map<String, List<IncomingScore>> byTenant = new TreeMap<>();
         batch.forEach(s -> byTenant.computeIfAbsent(s.tenant(), k -> new ArrayList<>()).add(s));
         List<OutboxMessage> out = new ArrayList<>();
         return Multi.createFrom().iterable(byTenant.entrySet())

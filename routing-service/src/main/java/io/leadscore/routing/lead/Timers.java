@@ -3,9 +3,9 @@ package io.leadscore.routing.lead;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -102,7 +102,8 @@ public class Timers {
                 + "ORDER BY due LIMIT $2")
                 .execute(Tuple.of(LeadStore.ts(now), config.timerBatchSize()))
                 .chain(rows -> {
-                    Map<String, List<String>> byTenant = new LinkedHashMap<>();
+                    // Tenants in name order, as the score-change consumer locks their owner books (see ScoreRouting).
+                    Map<String, List<String>> byTenant = new TreeMap<>();
                     for (Row r : rows) {
                         byTenant.computeIfAbsent(r.getString("tenant"), k -> new ArrayList<>()).add(r.getString("lead_id"));
                     }

@@ -1,0 +1,103 @@
+package io.leadscore.routing.lead;
+
+import static io.leadscore.routing.support.Fixtures.admin;
+import static io.leadscore.routing.support.Fixtures.reader;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.Test;
+
+import io.leadscore.routing.RoutingTestInfra;
+import io.leadscore.routing.domain.ScoreObserved;
+import io.leadscore.routing.support.Fixtures;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.vertx.mutiny.pgclient.PgPool;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
+
+/**
+ * A batch of score changes spanning several tenants locks their owner books in tenant order, whatever the order of the
+ * batch: two consumers whose batches share tenants then wait for each other instead of deadlocking.
+ */
+@QuarkusTest
+@WithTestResource(RoutingTestInfra.class)
+class TenantLockOrderTest {
+
+    @Inject
+    ScoreRouting routing;
+
+    @Inject
+    PgPool pool;
+
+    @Test
+    void aBatchLocksItsTenantsOwnerBooksInTenantOrderNotBatchOrder() throws Exception {
+        // "order-a-…" sorts before "order-b-…".
+        String first = Fixtures.tenant("order-a");
+        String second = Fixtures.tenant("order-b");
+        for (String tenant : List.of(first, second)) {
+            admin(tenant).body("{\"name\": \"S\", \"default\": true}").put("/v1/teams/s").then().statusCode(201);
+            admin(tenant).body("{\"name\": \"R\", \"team\": \"s\", \"capacity\": 5}").put("/v1/reps/r1").then()
+                    .statusCode(201);
+            pool.preparedQuery("INSERT INTO team_cursor (tenant, team_id) SELECT tenant, team_id FROM sales_team "
+                    + "WHERE tenant = $1 ON CONFLICT DO NOTHING").execute(Tuple.of(tenant)).await().indefinitely();
+        }
+
+        SqlConnection other = pool.getConnection().await().indefinitely();
+        try {
+            // Another consumer holds the first tenant's book.
+            other.query("BEGIN").execute().await().indefinitely();
+            lockBook(other, first, "");
+            // A batch listing the second tenant first; both leads qualify for an owner, so both books are needed.
+            Instant t = Instant.now().truncatedTo(ChronoUnit.MICROS);
+            CompletableFuture<Void> routed = routing.route(List.of(change(second, t), change(first, t)))
+                    .subscribeAsCompletionStage();
+            awaitBlockedOnABook();
+            // Locked in batch order, the batch would hold the second tenant's book while waiting for the first's, and
+            // the other consumer, wanting it next, would deadlock with it. In tenant order it has not touched it.
+            lockBook(other, second, " NOWAIT");
+            other.query("COMMIT").execute().await().indefinitely();
+            routed.get(20, TimeUnit.SECONDS);
+        } finally {
+            other.close().await().indefinitely();
+        }
+        for (String tenant : List.of(first, second)) {
+            reader(tenant).get("/v1/leads/l1/stage").then().statusCode(200).body("stage", equalTo("mql"))
+                    .body("ownerRepId", equalTo("r1"));
+        }
+    }
+
+    private static IncomingScore change(String tenant, Instant t) {
+        return new IncomingScore(tenant, "l1", new ScoreObserved("engagement", 1, 45, "warm", t, Map.of(), t), null);
+    }
+
+    private static void lockBook(SqlConnection conn, String tenant, String wait) {
+        long locked = conn.preparedQuery("SELECT team_id FROM team_cursor WHERE tenant = $1 FOR UPDATE" + wait)
+                .execute(Tuple.of(tenant)).await().atMost(Duration.ofSeconds(10)).size();
+        assertEquals(1, locked, "the team's cursor row of " + tenant);
+    }
+
+    private void awaitBlockedOnABook() throws InterruptedException {
+        for (int i = 0; i < 200; i++) {
+            long waiting = pool.query("SELECT count(*) AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                    + "AND query LIKE 'SELECT team_id, last_rep_id FROM team_cursor%'").execute().await()
+                    .indefinitely().iterator().next().getLong("n");
+            if (waiting > 0) {
+                return;
+            }
+            Thread.sleep(50);
+        }
+        assertTrue(false, "the batch never waited for the other consumer's lock on an owner book");
+    }
+}
