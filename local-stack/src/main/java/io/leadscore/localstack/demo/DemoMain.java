@@ -115,6 +115,10 @@ public final class DemoMain {
         System.out.printf(Locale.ROOT, "%nDemo finished in %.0f s. The stack stays up: OpenAPI UIs at "
                 + "http://127.0.0.1:808{1,2,3,4}/q/swagger-ui; stop it with bin/leadscore down.%n",
                 (System.nanoTime() - started) / 1e9);
+        // What a rep's browser does: its own token opens its own live stream (and no other rep's).
+        System.out.println("Watch rep-anna's alerts arrive live, with her own token:\n  curl -N -H \"Authorization: "
+                + "Bearer $(bin/leadscore token --tenant demo --roles rep --rep rep-anna)\" "
+                + NOTIFICATION + "/v1/reps/rep-anna/alerts/stream");
     }
 
     void replay(List<DemoData.Event> events) throws Exception {
