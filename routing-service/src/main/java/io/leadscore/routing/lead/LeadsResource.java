@@ -53,11 +53,21 @@ public class LeadsResource {
 
     @GET
     @Path("/leads/{leadId}/stage")
-    @RolesAllowed({Roles.READ, Roles.ADMIN})
-    @Operation(summary = "A lead's stage, owner, timers and full transition history with reasons")
+    @RolesAllowed({Roles.READ, Roles.ADMIN, Roles.REP})
+    @Operation(summary = "A lead's stage, owner, timers and full transition history with reasons", description = "A "
+            + "token with only the 'rep' role reads the leads its rep owns (403 for others).")
     public Uni<Response> stage(@PathParam("leadId") String leadId) {
-        return queries.stage(tenantContext.tenant(), leadId)
-                .map(view -> view == null ? ApiErrors.notFound("no lead " + leadId) : Response.ok(view).build());
+        String actingRep = tenantContext.onlyRep();
+        return queries.stage(tenantContext.tenant(), leadId).map(view -> {
+            if (view == null) {
+                return ApiErrors.notFound("no lead " + leadId);
+            }
+            if (actingRep != null && !actingRep.equals(view.ownerRepId())) {
+                return ApiErrors.status(403, null, null, "lead " + leadId + " is not owned by rep '" + actingRep
+                        + "'; a rep's token reads only that rep's own leads");
+            }
+            return Response.ok(view).build();
+        });
     }
 
     @POST
@@ -130,14 +140,23 @@ public class LeadsResource {
 
     @GET
     @Path("/queues/{stage}")
-    @RolesAllowed({Roles.READ, Roles.ADMIN})
+    @RolesAllowed({Roles.READ, Roles.ADMIN, Roles.REP})
     @Operation(summary = "A work queue: the leads in a stage, highest score first, a page at a time", description = "Filter "
             + "with team= and owner= (owner=unassigned: the leads waiting for an owner). Pass the answer's 'next' as "
-            + "after= for the next page.")
+            + "after= for the next page. A token with only the 'rep' role sees its rep's own leads (owner= may be left "
+            + "out; another owner is 403).")
     public Uni<Response> queue(@PathParam("stage") String stage, @QueryParam("team") String team,
             @QueryParam("owner") String owner, @QueryParam("limit") @DefaultValue("50") int limit,
             @QueryParam("after") String after) {
         String tenant = tenantContext.tenant();
+        String actingRep = tenantContext.onlyRep();
+        if (actingRep != null) {
+            if (owner != null && !owner.equals(actingRep)) {
+                return Uni.createFrom().item(ApiErrors.status(403, null, "owner", "this token belongs to rep '"
+                        + actingRep + "' and lists only that rep's leads, not owner=" + owner));
+            }
+            owner = actingRep;
+        }
         Stage s = Stage.parse(stage).orElse(null);
         if (s == null) {
             return Uni.createFrom().item(ApiErrors.badRequest("stage", "must be one of nurture, mql, sql, accepted, "

@@ -164,8 +164,14 @@ class FeedbackTest {
                         + "only on that rep's own leads"));
         rep(tenant, "r1").body("{\"outcome\": \"accepted\", \"repId\": \"r2\"}").post("/v1/leads/l1/feedback").then()
                 .statusCode(403).body("errors[0].field", equalTo("repId"));
-        // A rep's token reads nothing tenant-wide.
-        rep(tenant, "r1").get("/v1/leads/l1/stage").then().statusCode(403);
+        // A rep's token reads its own leads and its own queue, and no other rep's.
+        rep(tenant, "r1").get("/v1/leads/l1/stage").then().statusCode(200).body("ownerRepId", equalTo("r1"));
+        rep(tenant, "r2").get("/v1/leads/l1/stage").then().statusCode(403)
+                .body("errors[0].message", containsString("not owned by rep 'r2'"));
+        rep(tenant, "r1").get("/v1/queues/mql").then().statusCode(200).body("items.leadId", contains("l1"));
+        rep(tenant, "r2").get("/v1/queues/mql").then().statusCode(200).body("items", hasSize(0));
+        rep(tenant, "r1").get("/v1/queues/mql?owner=r2").then().statusCode(403).body("errors[0].field",
+                equalTo("owner"));
         reader(tenant).get("/v1/leads/l1/stage").then().body("stage", equalTo("mql")).body("history", hasSize(1));
         assertEquals(List.of(), Published.on(Topics.LEAD_EVENTS, MessageKeys.leadKey(tenant, "l1")));
 

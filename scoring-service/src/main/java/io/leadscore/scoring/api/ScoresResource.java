@@ -39,7 +39,8 @@ import io.vertx.mutiny.sqlclient.Tuple;
  */
 @Path("/v1/leads/{leadId}/scores")
 @Produces(MediaType.APPLICATION_JSON)
-@RolesAllowed({Roles.READ, Roles.ADMIN})
+// A rep's own token reads single leads too: the alerts it receives link here. Lists stay with the tenant-wide roles.
+@RolesAllowed({Roles.READ, Roles.ADMIN, Roles.REP})
 public class ScoresResource {
 
     public record ModelScore(String modelId, int modelVersion, Instant at, double score, String band) {

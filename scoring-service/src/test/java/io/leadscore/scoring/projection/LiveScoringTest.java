@@ -119,6 +119,12 @@ class LiveScoringTest {
         given().auth().oauth2(Tokens.token(tenant, "read")).when()
                 .get("/v1/leads/" + lead + "/scores/engagement/history").then().statusCode(200)
                 .body("cause.type", org.hamcrest.Matchers.everyItem(equalTo("event")));
+        // A rep's own token follows an alert's link to the explanation, but lists no leads.
+        given().auth().oauth2(Tokens.repToken(tenant, "rep-1")).when()
+                .get("/v1/leads/" + lead + "/scores/engagement/explanation").then().statusCode(200)
+                .body("explanation.score", org.hamcrest.Matchers.notNullValue());
+        given().auth().oauth2(Tokens.repToken(tenant, "rep-1")).when().get("/v1/leads?model=engagement").then()
+                .statusCode(403);
     }
 
     /**
