@@ -35,13 +35,22 @@ public class DeliveryLogResource {
     }
 
     @GET
-    @RolesAllowed({Roles.READ, Roles.ADMIN})
+    @RolesAllowed({Roles.READ, Roles.ADMIN, Roles.REP})
     @Operation(summary = "Deliveries, newest first", description = "Filter by leadId, repId and status (pending, "
             + "delivered, failed); limit 1-500 (default 100). Each entry: channel, repId, kind, status, reason and "
-            + "every attempt with its time, outcome (delivered, retry, failed) and the provider's response.")
+            + "every attempt with its time, outcome (delivered, retry, failed) and the provider's response. A token "
+            + "with only the 'rep' role sees its rep's own deliveries (repId may be left out; another rep is 403).")
     public Uni<Response> list(@QueryParam("leadId") String leadId, @QueryParam("repId") String repId,
             @QueryParam("status") String status, @QueryParam("limit") String limit) {
         String tenant = tenantContext.tenant();
+        String actingRep = tenantContext.onlyRep();
+        if (actingRep != null) {
+            if (repId != null && !repId.isBlank() && !repId.equals(actingRep)) {
+                return Uni.createFrom().item(ApiErrors.forbidden("this token belongs to rep '" + actingRep
+                        + "' and lists only that rep's deliveries, not repId=" + repId));
+            }
+            repId = actingRep;
+        }
         if (status != null && DeliveryStatus.parse(status) == null) {
             return Uni.createFrom().item(ApiErrors.badRequest("status", "must be pending, delivered or failed"));
         }

@@ -524,5 +524,15 @@ class AlertDeliveryTest {
         given().auth().oauth2(Tokens.token(tenant, "read")).when().get("/v1/notifications?limit=0").then()
                 .statusCode(400).body("errors[0].field", org.hamcrest.Matchers.equalTo("limit"));
         given().when().get("/v1/notifications").then().statusCode(401);
+        // A rep's own token lists that rep's deliveries only.
+        given().auth().oauth2(Tokens.repToken(tenant, "rep-1")).when().get("/v1/notifications").then()
+                .statusCode(200).body("deliveries.repId", org.hamcrest.Matchers.everyItem(
+                        org.hamcrest.Matchers.equalTo("rep-1")))
+                .body("deliveries", org.hamcrest.Matchers.hasSize(1));
+        given().auth().oauth2(Tokens.repToken(tenant, "rep-2")).when().get("/v1/notifications").then()
+                .statusCode(200).body("deliveries", org.hamcrest.Matchers.hasSize(0));
+        given().auth().oauth2(Tokens.repToken(tenant, "rep-2")).when().get("/v1/notifications?repId=rep-1").then()
+                .statusCode(403).body("errors[0].message", org.hamcrest.Matchers.containsString(
+                        "lists only that rep's deliveries"));
     }
 }
