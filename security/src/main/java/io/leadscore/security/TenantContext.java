@@ -50,6 +50,12 @@ public class TenantContext {
         return token.getClaim(config.repClaim());
     }
 
+    /** Whether the caller's token carries {@code role}. */
+    public boolean hasRole(String role) {
+        var groups = token.getGroups();
+        return groups != null && groups.contains(role);
+    }
+
     /** Whether the caller may see or act on what belongs to {@code repId}. */
     public boolean mayActFor(String repId) {
         String only = onlyRep();

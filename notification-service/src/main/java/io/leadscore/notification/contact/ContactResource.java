@@ -97,7 +97,7 @@ public class ContactResource {
             String shownOnce = generated;
             return store.upsert(conn, tenant, repId, p, secrets, now, by)
                     .map(stored -> {
-                        Map<String, Object> view = view(stored, now);
+                        Map<String, Object> view = view(stored, now, true);
                         if (shownOnce != null) {
                             view.put("webhookSecret", shownOnce);
                         }
@@ -114,16 +114,34 @@ public class ContactResource {
         Instant now = clock.instant();
         return store.find(pool, tenant, repId).map(c -> c == null
                 ? ApiErrors.notFound("no contact for rep " + repId)
-                : Response.ok(view(c, now)).build());
+                : Response.ok(view(c, now, tenantContext.hasRole(Roles.ADMIN))).build());
     }
 
-    static Map<String, Object> view(StoredContact c, Instant now) {
+    /**
+     * The contact as the API shows it. A chat webhook URL (Slack, Teams) is itself a credential: anyone holding it can
+     * post to the channel, so only admins, who set it, see it whole; readers see where it points.
+     */
+    /** Scheme and host of a URL, the rest elided: {@code https://hooks.slack.com/…}. */
+    static String masked(String url) {
+        if (url == null) {
+            return null;
+        }
+        try {
+            java.net.URI uri = java.net.URI.create(url);
+            return uri.getScheme() + "://" + uri.getRawAuthority() + "/…";
+        } catch (IllegalArgumentException e) {
+            return "…";
+        }
+    }
+
+    static Map<String, Object> view(StoredContact c, Instant now, boolean admin) {
         ContactPreferences p = c.preferences();
         Map<String, Object> view = new LinkedHashMap<>();
         view.put("repId", c.repId());
         view.put("email", p.email());
         view.put("phone", p.phone());
-        view.put("chatWebhookUrl", p.chatWebhookUrl());
+        view.put("chatWebhookUrl", admin ? p.chatWebhookUrl() : masked(p.chatWebhookUrl()));
+        view.put("chatWebhookUrlSet", p.chatWebhookUrl() != null);
         view.put("chatFormat", p.chatFormat());
         view.put("webhookUrl", p.webhookUrl());
         view.put("webhookSecretSet", c.secrets().current() != null);

@@ -48,7 +48,12 @@ class ContactResourceTest {
                 .body("urgent", contains("sql"))
                 .body("webhookSecretSet", equalTo(true))
                 .body("webhookSecret", nullValue())
-                .body(not(org.hamcrest.Matchers.containsString(secret.substring(6))));
+                .body(not(org.hamcrest.Matchers.containsString(secret.substring(6))))
+                // The chat webhook URL is a credential too: readers see where it points, admins (who set it) all of it.
+                .body("chatWebhookUrl", equalTo("http://127.0.0.1:9/…"))
+                .body("chatWebhookUrlSet", equalTo(true));
+        given().auth().oauth2(NotificationFixtures.admin(tenant)).when().get("/v1/reps/rep-1/contact").then()
+                .statusCode(200).body("chatWebhookUrl", equalTo("http://127.0.0.1:9/slack"));
         // Saving again without a secret keeps it (not rotated, not shown).
         JsonPath again = NotificationFixtures.putContact(tenant, "rep-1", CONTACT);
         assertEquals(null, again.getString("webhookSecret"));
