@@ -242,6 +242,22 @@ class LiveScoringTest {
                 "a null attribute is kept: it removes the attribute");
     }
 
+    /** A log changed behind the service's back is reported, never scored as if the broken event were empty. */
+    @Test
+    void aStoredEventThatIsNotValidJsonFailsTheLoadWithTheReason() {
+        String tenant = ScoringFixtures.newTenant();
+        pool.preparedQuery("INSERT INTO lead_event (tenant, lead_id, seq, event_id, type, occurred_at, received_at, "
+                + "payload) VALUES ($1, 'L', 1, 'e-broken', 'page_view', now(), now(), '{\"properties\": {')")
+                .execute(io.vertx.mutiny.sqlclient.Tuple.of(tenant)).await().indefinitely();
+        Throwable failure = org.junit.jupiter.api.Assertions.assertThrows(RuntimeException.class,
+                () -> projections.loadFacts(pool, tenant, List.of("L")).await().atMost(Duration.ofSeconds(10)));
+        while (!(failure instanceof IllegalStateException) && failure.getCause() != null) {
+            failure = failure.getCause();
+        }
+        assertTrue(failure instanceof IllegalStateException, failure.toString());
+        assertTrue(failure.getMessage().startsWith("a stored event is not valid JSON: "), failure.getMessage());
+    }
+
     /**
      * The loader that decay checks and rescoring use: it sizes the leads by their stream versions and hands over their
      * whole logs a group at a time, in order (the tests' groups hold 20 events, so 24-event leads come one by one).
