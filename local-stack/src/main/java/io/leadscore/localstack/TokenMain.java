@@ -33,6 +33,7 @@ public final class TokenMain {
     static final String ISSUER = "leadscore";
     private static final Pattern TENANT = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
     private static final java.util.Set<String> ROLES = java.util.Set.of("ingest", "read", "admin", "rep");
+    /** As the services' {@code TenantContext.REP_ID} (this module does not depend on theirs). */
     private static final Pattern REP_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._@-]{0,127}");
 
     private TokenMain() {
@@ -45,23 +46,34 @@ public final class TokenMain {
             java.util.List<String> positional = new java.util.ArrayList<>(Arrays.asList(args));
             String rep = null;
             int flag = positional.indexOf("--rep");
-            if (flag >= 0 && flag + 1 < positional.size()) {
+            if (flag >= 0) {
+                if (flag + 1 >= positional.size()) {
+                    usage();
+                }
                 rep = positional.get(flag + 1);
                 positional.subList(flag, flag + 2).clear();
+            }
+            if (positional.size() < 4) {
+                usage();
             }
             Duration ttl = positional.size() >= 5 ? Duration.parse(positional.get(4)) : Duration.ofDays(30);
             String tokenId = positional.size() >= 6 ? positional.get(5) : UUID.randomUUID().toString();
             try {
-                System.out.println(mint(Path.of(args[1]), args[2], args[3], ttl, tokenId, rep));
+                System.out.println(mint(Path.of(positional.get(1)), positional.get(2), positional.get(3), ttl, tokenId,
+                        rep));
             } catch (IllegalArgumentException e) {
                 System.err.println("token: " + e.getMessage());
                 System.exit(2);
             }
         } else {
-            System.err.println("usage: TokenMain keygen <dir> | mint <dir> <tenant> <role,role> [<ttl>] [<token-id>] "
-                    + "[--rep <rep-id>]");
-            System.exit(2);
+            usage();
         }
+    }
+
+    private static void usage() {
+        System.err.println("usage: TokenMain keygen <dir> | mint <dir> <tenant> <role,role> [<ttl>] [<token-id>] "
+                + "[--rep <rep-id>]");
+        System.exit(2);
     }
 
     static void keygen(Path dir) throws Exception {

@@ -10,9 +10,10 @@ public final class Roles {
     /** Manage models, routing policy, reps, contacts, tokens. */
     public static final String ADMIN = "admin";
     /**
-     * One sales rep: their own alert stream and feedback on the leads they own, nothing tenant-wide. The token's rep
-     * claim (see {@link SecurityConfig#repClaim()}) names the rep, so a rep's browser never holds a token that reads
-     * every rep's alerts.
+     * One sales rep: their own alert stream, deliveries, lead stages, queue and feedback on the leads they own, plus any
+     * single lead's scores and explanation (alerts link there); no tenant-wide lists. The token's rep claim (see
+     * {@link SecurityConfig#repClaim()}) names the rep, so a rep's browser never holds a token that reads every rep's
+     * alerts.
      */
     public static final String REP = "rep";
 

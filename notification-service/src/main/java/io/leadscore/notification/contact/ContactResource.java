@@ -117,10 +117,6 @@ public class ContactResource {
                 : Response.ok(view(c, now, tenantContext.hasRole(Roles.ADMIN))).build());
     }
 
-    /**
-     * The contact as the API shows it. A chat webhook URL (Slack, Teams) is itself a credential: anyone holding it can
-     * post to the channel, so only admins, who set it, see it whole; readers see where it points.
-     */
     /** Scheme and host of a URL, the rest elided: {@code https://hooks.slack.com/…}. */
     static String masked(String url) {
         if (url == null) {
@@ -134,6 +130,10 @@ public class ContactResource {
         }
     }
 
+    /**
+     * The contact as the API shows it. A chat webhook URL (Slack, Teams) is itself a credential: anyone holding it can
+     * post to the channel, so only admins, who set it, see it whole; readers see where it points.
+     */
     static Map<String, Object> view(StoredContact c, Instant now, boolean admin) {
         ContactPreferences p = c.preferences();
         Map<String, Object> view = new LinkedHashMap<>();

@@ -4,10 +4,8 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 
@@ -24,8 +22,8 @@ import javax.crypto.spec.SecretKeySpec;
  * <p>
  * Stored form: {@code enc:v1:<key id>:<base64url(nonce || ciphertext || tag)>}. Several keys can be configured: the
  * first seals, all open, so a key is rotated by putting a new one first and, once every row was written again, dropping
- * the old one. A stored value without the prefix was written before sealing existed and is returned as it is; the next
- * write of its row seals it.
+ * the old one. A stored value without the prefix was written before sealing existed and is returned as it is; the
+ * service seals such values, and those under an older key, again at start.
  */
 public final class SecretBox {
 
@@ -52,9 +50,9 @@ public final class SecretBox {
             throw new IllegalArgumentException("no keys: expected id:base64-of-32-bytes[,id:base64-of-32-bytes...]");
         }
         Map<String, SecretKeySpec> keys = new LinkedHashMap<>();
-        List<String> parts = new ArrayList<>(List.of(spec.trim().split("\\s*,\\s*")));
-        for (int i = 0; i < parts.size(); i++) {
-            String part = parts.get(i);
+        String[] parts = spec.trim().split("\\s*,\\s*");
+        for (int i = 0; i < parts.length; i++) {
+            String part = parts[i];
             int colon = part.indexOf(':');
             String id = colon < 0 ? "" : part.substring(0, colon);
             if (!KEY_ID.matcher(id).matches()) {

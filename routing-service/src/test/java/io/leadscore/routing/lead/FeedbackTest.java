@@ -54,6 +54,12 @@ class FeedbackTest {
         Published.awaitStageChange(MessageKeys.leadKey(tenant, lead), c -> "mql".equals(c.toStage()));
     }
 
+    /** The first event routing appended to the lead's log: the sales outcome of the first feedback. */
+    static LeadEvent salesOutcome(String tenant, String lead) {
+        return Published.await(Topics.LEAD_EVENTS, MessageKeys.leadKey(tenant, lead), 1).stream()
+                .map(r -> Published.read(r.value(), LeadEvent.class)).findFirst().orElseThrow();
+    }
+
     /** Waits until the read model has applied an engagement score. */
     static void awaitScore(String tenant, String lead, float engagement) {
         Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> Float.valueOf(engagement)
@@ -64,9 +70,7 @@ class FeedbackTest {
     @Test
     void rejectionGoesBackToNurtureWithACoolDownAndIsAppendedToTheEventLog() {
         String tenant = Fixtures.tenant("reject");
-        admin(tenant).body("{\"name\": \"S\", \"default\": true}").put("/v1/teams/s").then().statusCode(201);
-        admin(tenant).body("{\"name\": \"R\", \"team\": \"s\", \"capacity\": 5}").put("/v1/reps/r1").then()
-                .statusCode(201);
+        Fixtures.defaultTeamWithRepR1(tenant);
         String key = MessageKeys.leadKey(tenant, "l1");
         toMql(tenant, "l1");
 
@@ -91,8 +95,7 @@ class FeedbackTest {
         assertEquals(List.of("mql", "rejected", "nurture"), changes.stream().map(LeadStageChanged::toStage).toList());
         assertEquals(1, Published.queue(Topics.LEADS_NURTURE, key).size(), "the nurture queue gets it back");
 
-        LeadEvent outcome = Published.await(Topics.LEAD_EVENTS, key, 1).stream()
-                .map(r -> Published.read(r.value(), LeadEvent.class)).findFirst().orElseThrow();
+        LeadEvent outcome = salesOutcome(tenant, "l1");
         assertEquals("sales_outcome", outcome.type());
         assertEquals(tenant, outcome.tenant());
         assertEquals("l1", outcome.leadId());
@@ -125,8 +128,7 @@ class FeedbackTest {
         reader(tenant).get("/v1/leads/l1/stage").then().body("stage", equalTo("converted"));
         reader(tenant).body("{\"outcome\": \"lost\"}").post("/v1/leads/l1/feedback").then().statusCode(409)
                 .body("errors[0].message", containsString("final"));
-        LeadEvent converted = Published.await(Topics.LEAD_EVENTS, MessageKeys.leadKey(tenant, "l1"), 1).stream()
-                .map(r -> Published.read(r.value(), LeadEvent.class)).findFirst().orElseThrow();
+        LeadEvent converted = salesOutcome(tenant, "l1");
         assertEquals("converted", converted.properties().get("outcome"));
         assertNull(converted.properties().get("repId"), "the lead had no owner and no rep was named");
     }
@@ -153,9 +155,7 @@ class FeedbackTest {
     @Test
     void aRepsOwnTokenRecordsFeedbackOnlyOnThatRepsLeadsAndOnlyAsThatRep() {
         String tenant = Fixtures.tenant("repfb");
-        admin(tenant).body("{\"name\": \"S\", \"default\": true}").put("/v1/teams/s").then().statusCode(201);
-        admin(tenant).body("{\"name\": \"R\", \"team\": \"s\", \"capacity\": 5}").put("/v1/reps/r1").then()
-                .statusCode(201);
+        Fixtures.defaultTeamWithRepR1(tenant);
         toMql(tenant, "l1");
         reader(tenant).get("/v1/leads/l1/stage").then().body("ownerRepId", equalTo("r1"));
 
@@ -177,8 +177,7 @@ class FeedbackTest {
 
         rep(tenant, "r1").body("{\"outcome\": \"accepted\"}").post("/v1/leads/l1/feedback").then().statusCode(200)
                 .body("stage", equalTo("accepted")).body("ownerRepId", equalTo("r1"));
-        LeadEvent accepted = Published.await(Topics.LEAD_EVENTS, MessageKeys.leadKey(tenant, "l1"), 1).stream()
-                .map(r -> Published.read(r.value(), LeadEvent.class)).findFirst().orElseThrow();
+        LeadEvent accepted = salesOutcome(tenant, "l1");
         assertEquals("r1", accepted.properties().get("repId"));
     }
 

@@ -1,6 +1,5 @@
 package io.leadscore.routing.lead;
 
-import static io.leadscore.routing.support.Fixtures.admin;
 import static io.leadscore.routing.support.Fixtures.reader;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -47,9 +46,7 @@ class TenantLockOrderTest {
         String first = Fixtures.tenant("order-a");
         String second = Fixtures.tenant("order-b");
         for (String tenant : List.of(first, second)) {
-            admin(tenant).body("{\"name\": \"S\", \"default\": true}").put("/v1/teams/s").then().statusCode(201);
-            admin(tenant).body("{\"name\": \"R\", \"team\": \"s\", \"capacity\": 5}").put("/v1/reps/r1").then()
-                    .statusCode(201);
+            Fixtures.defaultTeamWithRepR1(tenant);
             pool.preparedQuery("INSERT INTO team_cursor (tenant, team_id) SELECT tenant, team_id FROM sales_team "
                     + "WHERE tenant = $1 ON CONFLICT DO NOTHING").execute(Tuple.of(tenant)).await().indefinitely();
         }

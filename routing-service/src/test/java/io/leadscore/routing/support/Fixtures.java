@@ -95,4 +95,11 @@ public final class Fixtures {
     public static RequestSpecification reader(String tenant) {
         return as(tenant, "read");
     }
+
+    /** Team "s", the tenant's default, with rep "r1" (capacity 5): every qualifying lead gets r1 as its owner. */
+    public static void defaultTeamWithRepR1(String tenant) {
+        admin(tenant).body("{\"name\": \"S\", \"default\": true}").put("/v1/teams/s").then().statusCode(201);
+        admin(tenant).body("{\"name\": \"R\", \"team\": \"s\", \"capacity\": 5}").put("/v1/reps/r1").then()
+                .statusCode(201);
+    }
 }
