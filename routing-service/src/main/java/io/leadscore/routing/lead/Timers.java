@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -28,9 +29,9 @@ import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
  * Follow-up SLAs and re-checks. Timers are columns of the lead's row ({@code sla_deadline}, {@code recheck_at}), so they
- * survive restarts. Each run claims due rows with {@code FOR UPDATE SKIP LOCKED} and escalates, reassigns and renews or
- * clears the timer in the same transaction: two replicas never take the same lead, and a replica that dies mid-way
- * leaves the rows to the next run.
+ * survive restarts. Each run claims due rows with {@code FOR UPDATE SKIP LOCKED}, tenant by tenant, and escalates,
+ * reassigns and renews or clears the timer in the same transaction: two replicas never take the same lead, and a
+ * replica that dies mid-way leaves the rows to the next run.
  */
 @ApplicationScoped
 public class Timers {
@@ -79,24 +80,27 @@ public class Timers {
                 .chain(result -> {
                     publisher.publishInBackground(result.messages());
                     int total = handled + result.leads();
-                    return result.leads() >= config.timerBatchSize() && round + 1 < MAX_ROUNDS
-                            ? round(now, round + 1, total)
-                            : Uni.createFrom().item(total);
+                    // A full batch of due leads means more may be due. When another replica holds all of them, this
+                    // one stops rather than reading the same candidates again; its next run looks afresh.
+                    return result.candidates() >= config.timerBatchSize() && result.leads() > 0
+                            && round + 1 < MAX_ROUNDS
+                                    ? round(now, round + 1, total)
+                                    : Uni.createFrom().item(total);
                 });
     }
 
-    private record RoundResult(int leads, List<OutboxMessage> messages) {
+    private record RoundResult(int candidates, int leads, List<OutboxMessage> messages) {
     }
 
     private Uni<RoundResult> claimAndRun(SqlConnection conn, Instant now) {
         // Each kind of timer is read off its own partial index, oldest first, so a round costs its batch, not a sort of
         // every due row: after a policy change every lead of the tenant is due at once (measured: 123,000 due re-checks
         // took 134 ms of sorting per 500-lead round with "sla_deadline <= $1 OR recheck_at <= $1 ORDER BY least(..)").
-        // A lead due on both counts is locked by both (its own lock twice) and run once.
+        // Read without locks: the leads are locked tenant by tenant below (see claim).
         return conn.preparedQuery("WITH sla AS (SELECT tenant, lead_id, sla_deadline AS due FROM lead_stage "
-                + "WHERE sla_deadline <= $1 ORDER BY sla_deadline LIMIT $2 FOR UPDATE SKIP LOCKED), "
+                + "WHERE sla_deadline <= $1 ORDER BY sla_deadline LIMIT $2), "
                 + "recheck AS (SELECT tenant, lead_id, recheck_at AS due FROM lead_stage "
-                + "WHERE recheck_at <= $1 ORDER BY recheck_at LIMIT $2 FOR UPDATE SKIP LOCKED) "
+                + "WHERE recheck_at <= $1 ORDER BY recheck_at LIMIT $2) "
                 + "SELECT tenant, lead_id FROM (SELECT tenant, lead_id, min(due) AS due FROM "
                 + "(SELECT * FROM sla UNION ALL SELECT * FROM recheck) d GROUP BY tenant, lead_id) u "
                 + "ORDER BY due LIMIT $2")
@@ -108,11 +112,36 @@ public class Timers {
                         byTenant.computeIfAbsent(r.getString("tenant"), k -> new ArrayList<>()).add(r.getString("lead_id"));
                     }
                     List<OutboxMessage> out = new ArrayList<>();
+                    AtomicInteger claimedLeads = new AtomicInteger();
                     return Multi.createFrom().iterable(byTenant.entrySet())
-                            .onItem().transformToUniAndConcatenate(e -> runTenant(conn, e.getKey(), e.getValue(), now)
+                            .onItem().transformToUniAndConcatenate(e -> claim(conn, e.getKey(), e.getValue(), now)
+                                    .chain(claimed -> {
+                                        claimedLeads.addAndGet(claimed.size());
+                                        return claimed.isEmpty()
+                                                ? Uni.createFrom().item(List.<OutboxMessage>of())
+                                                : runTenant(conn, e.getKey(), claimed, now);
+                                    })
                                     .invoke(out::addAll))
                             .collect().last()
-                            .map(ignored -> new RoundResult(rows.size(), out));
+                            .map(ignored -> new RoundResult(rows.size(), claimedLeads.get(), out));
+                });
+    }
+
+    /**
+     * Locks those of a tenant's candidate leads that are still due and that no one else holds. Locking tenant by
+     * tenant, each tenant's leads just before its owner book, is the score-change consumer's order: locking every
+     * tenant's leads up front, a round could hold a lead of a later tenant while waiting for an earlier tenant's book
+     * that a consumer holds while it waits for that very lead (a deadlock PostgreSQL would break by failing one).
+     * The due condition is checked again on the locked row, so a lead another replica has just handled is left out.
+     */
+    private Uni<List<String>> claim(SqlConnection conn, String tenant, List<String> leadIds, Instant now) {
+        return conn.preparedQuery("SELECT lead_id FROM lead_stage WHERE tenant = $1 AND lead_id = ANY($2) "
+                + "AND (sla_deadline <= $3 OR recheck_at <= $3) ORDER BY lead_id FOR UPDATE SKIP LOCKED")
+                .execute(Tuple.of(tenant, leadIds.toArray(String[]::new), LeadStore.ts(now)))
+                .map(rows -> {
+                    List<String> claimed = new ArrayList<>(rows.size());
+                    rows.forEach(r -> claimed.add(r.getString(0)));
+                    return claimed;
                 });
     }
 

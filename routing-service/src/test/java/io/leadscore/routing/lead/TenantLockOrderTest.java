@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import io.leadscore.routing.RoutingTestInfra;
 import io.leadscore.routing.domain.ScoreObserved;
 import io.leadscore.routing.support.Fixtures;
+import io.leadscore.routing.support.TestClock;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.mutiny.pgclient.PgPool;
@@ -28,7 +30,8 @@ import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
  * A batch of score changes spanning several tenants locks their owner books in tenant order, whatever the order of the
- * batch: two consumers whose batches share tenants then wait for each other instead of deadlocking.
+ * batch, and a timer round locks each tenant's leads just before its book, as the consumer does: two transactions
+ * sharing tenants then wait for each other instead of deadlocking.
  */
 @QuarkusTest
 @WithTestResource(RoutingTestInfra.class)
@@ -39,6 +42,12 @@ class TenantLockOrderTest {
 
     @Inject
     PgPool pool;
+
+    @Inject
+    Timers timers;
+
+    @Inject
+    TestClock clock;
 
     @Test
     void aBatchLocksItsTenantsOwnerBooksInTenantOrderNotBatchOrder() throws Exception {
@@ -73,6 +82,43 @@ class TenantLockOrderTest {
             reader(tenant).get("/v1/leads/l1/stage").then().statusCode(200).body("stage", equalTo("mql"))
                     .body("ownerRepId", equalTo("r1"));
         }
+    }
+
+    @Test
+    void aTimerRoundLocksEachTenantsDueLeadsJustBeforeItsOwnerBook() throws Exception {
+        String first = Fixtures.tenant("timer-order-a");
+        String second = Fixtures.tenant("timer-order-b");
+        Instant t = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        for (String tenant : List.of(first, second)) {
+            Fixtures.defaultTeamWithRepR1(tenant);
+            routing.route(List.of(change(tenant, t))).await().atMost(Duration.ofSeconds(20));
+        }
+        // Both leads' re-checks are due: a timer round needs each tenant's owner book.
+        pool.preparedQuery("UPDATE lead_stage SET recheck_at = $2 WHERE tenant = ANY($1)")
+                .execute(Tuple.of(new String[]{first, second}, clock.instant().minusSeconds(60).atOffset(ZoneOffset.UTC)))
+                .await().indefinitely();
+
+        SqlConnection other = pool.getConnection().await().indefinitely();
+        try {
+            // A consumer holds the first tenant's book, and will want the second tenant's lead next.
+            other.query("BEGIN").execute().await().indefinitely();
+            lockBook(other, first, "");
+            CompletableFuture<Integer> round = timers.runDue().subscribeAsCompletionStage();
+            awaitBlockedOnABook();
+            // Had the round locked every tenant's due leads up front, it would hold this lead while waiting for the
+            // book above, and the consumer, wanting the lead next, would deadlock with it.
+            long locked = other.preparedQuery("SELECT lead_id FROM lead_stage WHERE tenant = $1 AND lead_id = 'l1' "
+                    + "FOR UPDATE NOWAIT").execute(Tuple.of(second)).await().atMost(Duration.ofSeconds(10)).size();
+            assertEquals(1, locked);
+            other.query("COMMIT").execute().await().indefinitely();
+            round.get(20, TimeUnit.SECONDS);
+        } finally {
+            other.close().await().indefinitely();
+        }
+        long stillDue = pool.preparedQuery("SELECT count(*) FROM lead_stage WHERE tenant = ANY($1) AND recheck_at <= $2")
+                .execute(Tuple.of(new String[]{first, second}, clock.instant().atOffset(ZoneOffset.UTC))).await()
+                .indefinitely().iterator().next().getLong(0);
+        assertEquals(0, stillDue, "the round handled both tenants' re-checks once the locks were released");
     }
 
     private static IncomingScore change(String tenant, Instant t) {
