@@ -16,8 +16,11 @@ import io.leadscore.routing.api.NotFound;
 import io.leadscore.routing.api.TraceContext;
 import io.leadscore.routing.config.RoutingConfig;
 import io.leadscore.routing.domain.LeadRouter;
+import io.leadscore.routing.domain.LeadRouting;
+import io.leadscore.routing.domain.RoutingRejected;
 import io.leadscore.routing.domain.Stage;
 import io.leadscore.routing.domain.Transition;
+import io.leadscore.routing.domain.owner.Rep;
 import io.leadscore.routing.outbox.OutboxMessage;
 import io.leadscore.routing.outbox.OutboxPublisher;
 import io.leadscore.routing.owner.OwnerBooks;
@@ -62,19 +65,17 @@ public class LeadCommands {
 
     /**
      * Records a sales outcome. {@code onlyFor}, when not null, is the rep a rep's own token acts for: the lead must be
-     * that rep's, checked under the lead's lock so a reassignment cannot slip in between.
+     * that rep's, or be waiting for an owner in that rep's team's queue and be accepted (see {@link #mayTake}); checked
+     * under the lead's lock so a reassignment cannot slip in between.
      */
     public Uni<Outcome> feedback(String tenant, String leadId, Stage outcome, String reason, String repId,
             String onlyFor) {
         Instant now = Clocks.now(clock);
         String eventId = "feedback-" + UUID.randomUUID();
         return pool.withTransaction(conn -> load(conn, tenant, leadId)
-                .invoke(stored -> {
-                    if (onlyFor != null && !onlyFor.equals(stored.lead().ownerRepId())) {
-                        throw new Forbidden("lead " + leadId + " is not owned by rep '" + onlyFor
-                                + "'; a rep's token records feedback only on that rep's own leads");
-                    }
-                })
+                .call(stored -> onlyFor == null || onlyFor.equals(stored.lead().ownerRepId())
+                        ? Uni.createFrom().voidItem()
+                        : mayTake(conn, stored.lead(), outcome, onlyFor))
                 .chain(stored -> repTeam(conn, tenant, repId).chain(repTeam -> policies.active(conn, tenant)
                         .chain(policy -> {
                             LeadRouter.Routed r = router.feedback(policy, stored.lead(), outcome, reason, repId,
@@ -120,6 +121,36 @@ public class LeadCommands {
     }
 
     private record Sent(List<OutboxMessage> messages, Outcome outcome) {
+    }
+
+    /**
+     * Whether a rep's own token may record {@code outcome} on a lead it does not own: only by accepting a lead that
+     * waits for an owner in the rep's team's queue (taking it, as the accept button of a queue does), while the rep is
+     * active and below its capacity. The owner book is locked as for any assignment, so two reps' simultaneous
+     * acceptances of their last free slots are counted one after the other.
+     */
+    private Uni<Void> mayTake(SqlConnection conn, LeadRouting lead, Stage outcome, String repId) {
+        String notOwned = "lead " + lead.leadId() + " is not owned by rep '" + repId + "'; a rep's token records "
+                + "feedback only on that rep's own leads, or accepts a lead waiting for an owner in its team's queue";
+        if (lead.ownerRepId() != null || !lead.isWaiting() || outcome != Stage.ACCEPTED) {
+            return Uni.createFrom().failure(new Forbidden(notOwned));
+        }
+        return owners.lockAndLoad(conn, lead.tenant()).invoke(book -> {
+            Rep rep = book.rep(repId).orElseThrow(() -> new Forbidden("no rep '" + repId + "' in this tenant"));
+            if (!LeadQueries.inTeamQueueOf(lead.teamId(), rep.teamId())) {
+                throw new Forbidden(notOwned + "; it waits in " + (lead.teamId() == null
+                        ? "no team's queue"
+                        : "team " + lead.teamId() + "'s queue") + ", and rep '" + repId + "' is in "
+                        + (rep.teamId() == null ? "no team" : "team " + rep.teamId()));
+            }
+            if (!rep.active()) {
+                throw new RoutingRejected("rep " + repId + " is not active");
+            }
+            int open = book.openLeads(repId);
+            if (open >= rep.capacity()) {
+                throw new RoutingRejected("rep " + repId + " already has " + open + " open lead(s), its capacity");
+            }
+        }).replaceWithVoid();
     }
 
     private Uni<StoredLead> load(SqlConnection conn, String tenant, String leadId) {

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -40,6 +41,23 @@ public class LeadQueries {
         this.pool = pool;
         this.store = store;
         this.mapper = mapper;
+    }
+
+    /**
+     * Whether a lead waiting in {@code leadTeamId}'s queue is in the queue of a rep of {@code repTeamId}, which a rep's
+     * own token may list, read and accept from. A lead waiting in no team's queue is no rep's to take.
+     */
+    public static boolean inTeamQueueOf(String leadTeamId, String repTeamId) {
+        return leadTeamId != null && leadTeamId.equals(repTeamId);
+    }
+
+    /** The rep's team, empty when the rep has none or there is no such rep. */
+    public Uni<Optional<String>> repTeam(String tenant, String repId) {
+        return pool.preparedQuery("SELECT team_id FROM sales_rep WHERE tenant = $1 AND rep_id = $2")
+                .execute(Tuple.of(tenant, repId))
+                .map(rows -> rows.size() == 0
+                        ? Optional.<String>empty()
+                        : Optional.ofNullable(rows.iterator().next().getString("team_id")));
     }
 
     /** The lead's stage, owner and full history; null when the tenant has no such lead. */

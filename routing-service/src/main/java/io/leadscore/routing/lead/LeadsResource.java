@@ -55,18 +55,26 @@ public class LeadsResource {
     @Path("/leads/{leadId}/stage")
     @RolesAllowed({Roles.READ, Roles.ADMIN, Roles.REP})
     @Operation(summary = "A lead's stage, owner, timers and full transition history with reasons", description = "A "
-            + "token with only the 'rep' role reads the leads its rep owns (403 for others).")
+            + "token with only the 'rep' role reads the leads its rep owns and those waiting for an owner in its rep's "
+            + "team's queue (403 for others).")
     public Uni<Response> stage(@PathParam("leadId") String leadId) {
+        String tenant = tenantContext.tenant();
         String actingRep = tenantContext.onlyRep();
-        return queries.stage(tenantContext.tenant(), leadId).map(view -> {
+        return queries.stage(tenant, leadId).chain(view -> {
             if (view == null) {
-                return ApiErrors.notFound("no lead " + leadId);
+                return Uni.createFrom().item(ApiErrors.notFound("no lead " + leadId));
             }
-            if (actingRep != null && !actingRep.equals(view.ownerRepId())) {
-                return ApiErrors.status(403, null, null, "lead " + leadId + " is not owned by rep '" + actingRep
-                        + "'; a rep's token reads only that rep's own leads");
+            if (actingRep == null || actingRep.equals(view.ownerRepId())) {
+                return Uni.createFrom().item(Response.ok(view).build());
             }
-            return Response.ok(view).build();
+            Response notOwned = ApiErrors.status(403, null, null, "lead " + leadId + " is not owned by rep '"
+                    + actingRep + "'; a rep's token reads only that rep's own leads and those waiting in its team's "
+                    + "queue");
+            if (!view.waiting()) {
+                return Uni.createFrom().item(notOwned);
+            }
+            return queries.repTeam(tenant, actingRep).map(team -> LeadQueries.inTeamQueueOf(view.teamId(),
+                    team.orElse(null)) ? Response.ok(view).build() : notOwned);
         });
     }
 
@@ -78,8 +86,9 @@ public class LeadsResource {
             + "\"reason\": \"...\", \"repId\": \"...\"}. Moves the stage (accepted stops the follow-up SLA; rejected "
             + "goes back to nurture with a cool-down; converted and lost are final) and appends a sales_outcome event "
             + "to the lead's event log. 404 for an unknown lead, 409 when the lead's stage does not allow it. A token "
-            + "with only the 'rep' role records feedback as the rep its 'rep' claim names, on that rep's own leads "
-            + "only (403 otherwise).")
+            + "with only the 'rep' role records feedback as the rep its 'rep' claim names, on that rep's own leads; "
+            + "it may also accept a lead waiting for an owner in its rep's team's queue, which takes the lead (409 "
+            + "when the rep is inactive or at capacity). 403 otherwise.")
     public Uni<Response> feedback(@PathParam("leadId") String leadId, String body) {
         String tenant = tenantContext.tenant();
         JsonBodies.Parsed parsed = JsonBodies.object(strictMapper, body);
@@ -144,19 +153,12 @@ public class LeadsResource {
     @Operation(summary = "A work queue: the leads in a stage, highest score first, a page at a time", description = "Filter "
             + "with team= and owner= (owner=unassigned: the leads waiting for an owner). Pass the answer's 'next' as "
             + "after= for the next page. A token with only the 'rep' role sees its rep's own leads (owner= may be left "
-            + "out; another owner is 403).")
+            + "out; another owner is 403), or with owner=unassigned the leads waiting in its rep's team's queue "
+            + "(another team= is 403).")
     public Uni<Response> queue(@PathParam("stage") String stage, @QueryParam("team") String team,
             @QueryParam("owner") String owner, @QueryParam("limit") @DefaultValue("50") int limit,
             @QueryParam("after") String after) {
         String tenant = tenantContext.tenant();
-        String actingRep = tenantContext.onlyRep();
-        if (actingRep != null) {
-            if (owner != null && !owner.equals(actingRep)) {
-                return Uni.createFrom().item(ApiErrors.status(403, null, "owner", "this token belongs to rep '"
-                        + actingRep + "' and lists only that rep's leads, not owner=" + owner));
-            }
-            owner = actingRep;
-        }
         Stage s = Stage.parse(stage).orElse(null);
         if (s == null) {
             return Uni.createFrom().item(ApiErrors.badRequest("stage", "must be one of nurture, mql, sql, accepted, "
@@ -165,7 +167,34 @@ public class LeadsResource {
         if (limit < 1 || limit > MAX_PAGE) {
             return Uni.createFrom().item(ApiErrors.badRequest("limit", "must be 1 to " + MAX_PAGE));
         }
-        return queries.queue(tenant, s, team, owner, limit, after).map(page -> Response.ok(page).build());
+        String actingRep = tenantContext.onlyRep();
+        if (actingRep == null) {
+            return page(tenant, s, team, owner, limit, after);
+        }
+        if (LeadQueries.UNASSIGNED.equals(owner)) {
+            return queries.repTeam(tenant, actingRep).chain(repTeam -> {
+                if (repTeam.isEmpty()) {
+                    return Uni.createFrom().item(ApiErrors.status(403, null, "owner", "rep '" + actingRep
+                            + "' is in no team, so it has no team queue to list"));
+                }
+                if (team != null && !team.equals(repTeam.get())) {
+                    return Uni.createFrom().item(ApiErrors.status(403, null, "team", "this token belongs to rep '"
+                            + actingRep + "' and lists only the queue of its team " + repTeam.get() + ", not team="
+                            + team));
+                }
+                return page(tenant, s, repTeam.get(), owner, limit, after);
+            });
+        }
+        if (owner != null && !owner.equals(actingRep)) {
+            return Uni.createFrom().item(ApiErrors.status(403, null, "owner", "this token belongs to rep '"
+                    + actingRep + "' and lists only that rep's leads or its team's waiting leads "
+                    + "(owner=unassigned), not owner=" + owner));
+        }
+        return page(tenant, s, team, actingRep, limit, after);
+    }
+
+    private Uni<Response> page(String tenant, Stage stage, String team, String owner, int limit, String after) {
+        return queries.queue(tenant, stage, team, owner, limit, after).map(page -> Response.ok(page).build());
     }
 
     private static void unknown(Map<String, Object> body, Set<String> allowed, List<PolicyError> errors) {

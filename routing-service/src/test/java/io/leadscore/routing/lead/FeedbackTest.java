@@ -161,7 +161,7 @@ class FeedbackTest {
 
         rep(tenant, "r2").body("{\"outcome\": \"accepted\"}").post("/v1/leads/l1/feedback").then().statusCode(403)
                 .body("errors[0].message", equalTo("lead l1 is not owned by rep 'r2'; a rep's token records feedback "
-                        + "only on that rep's own leads"));
+                        + "only on that rep's own leads, or accepts a lead waiting for an owner in its team's queue"));
         rep(tenant, "r1").body("{\"outcome\": \"accepted\", \"repId\": \"r2\"}").post("/v1/leads/l1/feedback").then()
                 .statusCode(403).body("errors[0].field", equalTo("repId"));
         // A rep's token reads its own leads and its own queue, and no other rep's.
@@ -179,6 +179,54 @@ class FeedbackTest {
                 .body("stage", equalTo("accepted")).body("ownerRepId", equalTo("r1"));
         LeadEvent accepted = salesOutcome(tenant, "l1");
         assertEquals("r1", accepted.properties().get("repId"));
+    }
+
+    @Test
+    void aRepsOwnTokenListsReadsAndAcceptsTheLeadsWaitingInItsTeamsQueueUpToItsCapacity() {
+        String tenant = Fixtures.tenant("repclaim");
+        admin(tenant).body("{\"name\": \"S\", \"default\": true}").put("/v1/teams/s").then().statusCode(201);
+        admin(tenant).body("{\"name\": \"T\", \"territory\": [{\"attribute\": \"country\", \"in\": [\"FR\"]}]}")
+                .put("/v1/teams/t").then().statusCode(201);
+        admin(tenant).body("{\"name\": \"Ana\", \"team\": \"s\", \"capacity\": 1}").put("/v1/reps/ana").then()
+                .statusCode(201);
+        admin(tenant).body("{\"name\": \"Off\", \"team\": \"s\", \"active\": false, \"capacity\": 5}")
+                .put("/v1/reps/off").then().statusCode(201);
+        admin(tenant).body("{\"name\": \"Bob\", \"team\": \"t\", \"capacity\": 5}").put("/v1/reps/bob").then()
+                .statusCode(201);
+        toMql(tenant, "l0");
+        reader(tenant).get("/v1/leads/l0/stage").then().body("ownerRepId", equalTo("ana"));
+        toMql(tenant, "l1");
+        reader(tenant).get("/v1/leads/l1/stage").then().body("waiting", equalTo(true)).body("teamId", equalTo("s"));
+
+        // The team's queue of waiting leads: its own team's only.
+        rep(tenant, "ana").get("/v1/queues/mql?owner=unassigned").then().statusCode(200)
+                .body("items.leadId", contains("l1"));
+        rep(tenant, "bob").get("/v1/queues/mql?owner=unassigned").then().statusCode(200).body("items", hasSize(0));
+        rep(tenant, "bob").get("/v1/queues/mql?owner=unassigned&team=s").then().statusCode(403)
+                .body("errors[0].field", equalTo("team"));
+        rep(tenant, "ghost").get("/v1/queues/mql?owner=unassigned").then().statusCode(403)
+                .body("errors[0].message", containsString("in no team"));
+        rep(tenant, "ana").get("/v1/leads/l1/stage").then().statusCode(200).body("waiting", equalTo(true));
+        rep(tenant, "bob").get("/v1/leads/l1/stage").then().statusCode(403);
+
+        // Taking it: by accepting, in its own team, while active and below capacity.
+        rep(tenant, "ana").body("{\"outcome\": \"accepted\"}").post("/v1/leads/l1/feedback").then().statusCode(409)
+                .body("errors[0].message", equalTo("rep ana already has 1 open lead(s), its capacity"));
+        rep(tenant, "bob").body("{\"outcome\": \"accepted\"}").post("/v1/leads/l1/feedback").then().statusCode(403)
+                .body("errors[0].message", containsString("it waits in team s's queue, and rep 'bob' is in team t"));
+        rep(tenant, "off").body("{\"outcome\": \"accepted\"}").post("/v1/leads/l1/feedback").then().statusCode(409)
+                .body("errors[0].message", equalTo("rep off is not active"));
+        rep(tenant, "ana").body("{\"outcome\": \"rejected\"}").post("/v1/leads/l1/feedback").then().statusCode(403);
+        reader(tenant).get("/v1/leads/l1/stage").then().body("waiting", equalTo(true)).body("history", hasSize(1));
+        assertEquals(List.of(), Published.on(Topics.LEAD_EVENTS, MessageKeys.leadKey(tenant, "l1")));
+
+        // With a free slot (its other lead rejected back to nurture), the rep takes the lead.
+        rep(tenant, "ana").body("{\"outcome\": \"rejected\"}").post("/v1/leads/l0/feedback").then().statusCode(200);
+        rep(tenant, "ana").body("{\"outcome\": \"accepted\"}").post("/v1/leads/l1/feedback").then().statusCode(200)
+                .body("stage", equalTo("accepted")).body("ownerRepId", equalTo("ana")).body("teamId", equalTo("s"));
+        assertEquals("ana", salesOutcome(tenant, "l1").properties().get("repId"));
+        rep(tenant, "ana").get("/v1/leads/l1/stage").then().statusCode(200).body("ownerRepId", equalTo("ana"));
+        rep(tenant, "ana").get("/v1/queues/mql?owner=unassigned").then().body("items", hasSize(0));
     }
 
     @Test
