@@ -42,6 +42,9 @@ public class ContactStore {
 
     private static final Logger LOG = Logger.getLogger(ContactStore.class);
 
+    /** Contact rows read and sealed again per statement by {@link #resealOutdated(SqlClient)}. */
+    static final int RESEAL_PAGE = 500;
+
     private final SecretBox box;
 
     public ContactStore(NotificationConfig config) {
@@ -134,17 +137,33 @@ public class ContactStore {
      * @return how many rows were rewritten
      */
     public Uni<Integer> resealOutdated(SqlClient client) {
+        return resealOutdated(client, RESEAL_PAGE);
+    }
+
+    /** As {@link #resealOutdated(SqlClient)}, {@code pageSize} rows at a time in (tenant, rep) order. */
+    Uni<Integer> resealOutdated(SqlClient client, int pageSize) {
+        return resealPage(client, pageSize, "", "", 0);
+    }
+
+    private Uni<Integer> resealPage(SqlClient client, int pageSize, String afterTenant, String afterRep, int done) {
         String prefix = box.currentPrefix();
+        // Keyset paging: a row that cannot be sealed again (its key is gone) stays outdated and is passed over, not
+        // read again by every later page.
         return client.preparedQuery("SELECT tenant, rep_id, chat_webhook_url, webhook_secret, webhook_previous_secret "
-                + "FROM rep_contact WHERE NOT starts_with(coalesce(chat_webhook_url, $1), $1) "
+                + "FROM rep_contact WHERE (NOT starts_with(coalesce(chat_webhook_url, $1), $1) "
                 + "OR NOT starts_with(coalesce(webhook_secret, $1), $1) "
-                + "OR NOT starts_with(coalesce(webhook_previous_secret, $1), $1)")
-                .execute(Tuple.of(prefix))
+                + "OR NOT starts_with(coalesce(webhook_previous_secret, $1), $1)) AND (tenant, rep_id) > ($2, $3) "
+                + "ORDER BY tenant, rep_id LIMIT $4")
+                .execute(Tuple.of(prefix, afterTenant, afterRep, pageSize))
                 .chain(rows -> {
                     List<Tuple> updates = new ArrayList<>();
+                    String lastTenant = afterTenant;
+                    String lastRep = afterRep;
                     for (Row r : rows) {
                         String tenant = r.getString("tenant");
                         String repId = r.getString("rep_id");
+                        lastTenant = tenant;
+                        lastRep = repId;
                         Tuple t = Tuple.tuple().addString(tenant).addString(repId);
                         try {
                             for (String column : SEALED_COLUMNS) {
@@ -161,15 +180,20 @@ public class ContactStore {
                         }
                         updates.add(t);
                     }
-                    if (updates.isEmpty()) {
-                        return Uni.createFrom().item(0);
-                    }
-                    return client.preparedQuery("UPDATE rep_contact SET chat_webhook_url = $3, webhook_secret = $4, "
-                            + "webhook_previous_secret = $5 WHERE tenant = $1 AND rep_id = $2 "
-                            + "AND chat_webhook_url IS NOT DISTINCT FROM $6 AND webhook_secret IS NOT DISTINCT FROM $7 "
-                            + "AND webhook_previous_secret IS NOT DISTINCT FROM $8")
-                            .executeBatch(updates)
-                            .map(ignored -> updates.size());
+                    Uni<Void> written = updates.isEmpty()
+                            ? Uni.createFrom().voidItem()
+                            : client.preparedQuery("UPDATE rep_contact SET chat_webhook_url = $3, webhook_secret = $4, "
+                                    + "webhook_previous_secret = $5 WHERE tenant = $1 AND rep_id = $2 "
+                                    + "AND chat_webhook_url IS NOT DISTINCT FROM $6 "
+                                    + "AND webhook_secret IS NOT DISTINCT FROM $7 "
+                                    + "AND webhook_previous_secret IS NOT DISTINCT FROM $8")
+                                    .executeBatch(updates).replaceWithVoid();
+                    int total = done + updates.size();
+                    String nextTenant = lastTenant;
+                    String nextRep = lastRep;
+                    return written.chain(() -> rows.size() < pageSize
+                            ? Uni.createFrom().item(total)
+                            : resealPage(client, pageSize, nextTenant, nextRep, total));
                 });
     }
 

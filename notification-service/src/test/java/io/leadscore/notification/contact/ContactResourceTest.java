@@ -12,6 +12,8 @@ import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
+import java.util.List;
+
 import org.junit.jupiter.api.Test;
 
 import io.leadscore.notification.NotificationFixtures;
@@ -84,13 +86,16 @@ class ContactResourceTest {
         assertEquals(secret, contact.secrets().current());
         assertEquals("http://127.0.0.1:9/slack", contact.preferences().chatWebhookUrl());
 
-        // A row as an older version stored it, in plaintext.
-        pool.preparedQuery("INSERT INTO rep_contact (tenant, rep_id, chat_webhook_url, webhook_url, webhook_secret, "
-                + "updated_at) VALUES ($1, 'rep-2', 'http://127.0.0.1:9/old-chat', 'http://127.0.0.1:9/hook', "
-                + "'whsec_plaintext', now())").execute(io.vertx.mutiny.sqlclient.Tuple.of(tenant))
-                .await().indefinitely();
+        // Rows as an older version stored them, in plaintext.
+        for (String rep : List.of("rep-2", "rep-4", "rep-5")) {
+            pool.preparedQuery("INSERT INTO rep_contact (tenant, rep_id, chat_webhook_url, webhook_url, "
+                    + "webhook_secret, updated_at) VALUES ($1, $2, 'http://127.0.0.1:9/old-chat', "
+                    + "'http://127.0.0.1:9/hook', 'whsec_plaintext', now())")
+                    .execute(io.vertx.mutiny.sqlclient.Tuple.of(tenant, rep)).await().indefinitely();
+        }
         assertEquals("whsec_plaintext", store.find(pool, tenant, "rep-2").await().indefinitely().secrets().current());
-        org.junit.jupiter.api.Assertions.assertTrue(store.resealOutdated(pool).await().indefinitely() >= 1);
+        // A page of one row at a time: every page is sealed, not only the first.
+        org.junit.jupiter.api.Assertions.assertTrue(store.resealOutdated(pool, 1).await().indefinitely() >= 3);
         row = storedRow(tenant, "rep-2");
         assertEquals(0, row.getString("webhook_secret").indexOf("enc:v1:test1:"));
         assertEquals(0, row.getString("chat_webhook_url").indexOf("enc:v1:test1:"));

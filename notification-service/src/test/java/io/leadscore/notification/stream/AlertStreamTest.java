@@ -137,6 +137,8 @@ class AlertStreamTest {
 
         // A rep token that does not say which rep it belongs to is refused outright.
         assertEquals(401, openWith("rep-1", Tokens.repToken(tenant, null)).response().statusCode());
+        // So is one whose rep claim is no rep id (it could never match a rep, and ids go into messages and logs).
+        assertEquals(401, openWith("rep-1", Tokens.repToken(tenant, "rep 1/../x")).response().statusCode());
         // Tenant-wide readers (a team lead's dashboard) still open any rep's stream.
         assertEquals(200, open(tenant, "rep-2").response().statusCode());
     }
