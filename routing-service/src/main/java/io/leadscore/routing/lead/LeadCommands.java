@@ -124,9 +124,9 @@ public class LeadCommands {
     }
 
     /**
-     * Whether a rep's own token may record {@code outcome} on a lead it does not own: only by accepting a lead that
-     * waits for an owner in the rep's team's queue (taking it, as the accept button of a queue does), while the rep is
-     * active and below its capacity. The owner book is locked as for any assignment, so two reps' simultaneous
+     * Fails unless a rep's own token may record {@code outcome} on a lead it does not own, which it may only by
+     * accepting a lead that waits for an owner in the rep's team's queue (taking it, as the accept button of a queue
+     * does), while the rep is active and below its capacity. The owner book is locked as for any assignment, so two reps' simultaneous
      * acceptances of their last free slots are counted one after the other.
      */
     private Uni<Void> mayTake(SqlConnection conn, LeadRouting lead, Stage outcome, String repId) {
