@@ -54,7 +54,12 @@ final class Pipeline {
         return lag;
     }
 
-    /** Waits until no consumer of the pipeline lags; false when it still did after {@code seconds}. */
+    /**
+     * Waits until no consumer of the pipeline lags and notification has no delivery due (alerts queued in its database,
+     * such as webhooks still going out, are work the pipeline has not finished); false when it still had after
+     * {@code seconds}. Notification refreshes that gauge every {@code LEADSCORE_NOTIFICATION_BACKLOG_REFRESH} (1 s in
+     * the local stack), so it is read only after one refresh has passed since the lag reached zero.
+     */
     static boolean waitIdle(long seconds) throws Exception {
         long deadline = System.nanoTime() + seconds * 1_000_000_000L;
         Map<String, Long> lag = lag();
@@ -66,7 +71,31 @@ final class Pipeline {
             Thread.sleep(500);
             lag = lag();
         }
+        Thread.sleep(1_500);
+        double due;
+        while ((due = gauge(LatencyScenario.NOTIFICATION, "leadscore_notification_deliveries_pending{state=\"due\"}")) > 0) {
+            if (System.nanoTime() > deadline) {
+                System.out.printf("  notification still had %.0f deliveries due after %d s%n", due, seconds);
+                return false;
+            }
+            Thread.sleep(500);
+        }
         return true;
+    }
+
+    /** One series of a gauge on a service's {@code /q/metrics}, by its full name with labels; 0 when it is missing. */
+    static double gauge(String serviceUrl, String series) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(serviceUrl + "/q/metrics")).GET().build();
+        HttpResponse<String> response = BenchMain.HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException(serviceUrl + "/q/metrics answered " + response.statusCode());
+        }
+        for (String line : response.body().split("\n")) {
+            if (line.startsWith(series + " ")) {
+                return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        return 0;
     }
 
     /**

@@ -40,6 +40,10 @@ public interface NotificationConfig {
 
     Quota quota();
 
+    /** How often the delivery backlog gauges are read from the database (see {@code DeliveryBacklog}). */
+    @WithDefault("5s")
+    Duration backlogRefresh();
+
     /** How many sends one tenant may have in flight on one replica; more wait, so one tenant cannot starve others. */
     @WithDefault("32")
     int tenantConcurrency();

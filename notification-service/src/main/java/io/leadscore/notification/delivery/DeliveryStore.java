@@ -127,6 +127,27 @@ public class DeliveryStore {
                 });
     }
 
+    /**
+     * Deliveries not sent yet: those due now (including any a replica is sending under its lease), those waiting for a
+     * retry's back-off or the end of quiet hours, and when the oldest due one fell due. Read off the pending rows' index.
+     */
+    public Uni<Backlog> backlog(Instant now) {
+        return pool.preparedQuery("SELECT count(*) FILTER (WHERE next_attempt_at <= $1) AS due, "
+                + "count(*) FILTER (WHERE next_attempt_at > $1) AS waiting, "
+                + "min(next_attempt_at) FILTER (WHERE next_attempt_at <= $1) AS oldest_due FROM delivery "
+                + "WHERE status = 'pending'")
+                .execute(Tuple.of(utc(now)))
+                .map(rows -> {
+                    Row r = rows.iterator().next();
+                    OffsetDateTime oldest = r.getOffsetDateTime("oldest_due");
+                    return new Backlog(r.getLong("due"), r.getLong("waiting"), oldest == null ? null : oldest.toInstant());
+                });
+    }
+
+    /** @param oldestDue null when nothing is due */
+    public record Backlog(long due, long waiting, Instant oldestDue) {
+    }
+
     /** Leases one delivery if it is due and free; empty when another replica (or the worker) already took it. */
     public Uni<List<Long>> claimOne(long id, Instant now, Instant leaseUntil) {
         return pool.preparedQuery("UPDATE delivery SET locked_until = $3, updated_at = $2 WHERE id = $1 "

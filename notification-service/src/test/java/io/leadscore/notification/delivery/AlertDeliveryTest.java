@@ -72,6 +72,9 @@ class AlertDeliveryTest {
     DeliveryWorker worker;
 
     @Inject
+    DeliveryBacklog backlog;
+
+    @Inject
     PgPool pool;
 
     WireMockServer http = NotificationTestInfra.http();
@@ -495,8 +498,18 @@ class AlertDeliveryTest {
         // While the lease holds nobody else sends it (the owner might still be sending).
         assertEquals(0, worker.runDue().await().indefinitely());
         assertEquals("pending", NotificationFixtures.deliveriesOf(tenant, "lead-1").get(0).get("status"));
+        // It is due, so it counts in the backlog (other tests' deliveries may count too).
+        assertTrue(backlog.refresh().await().indefinitely().due() >= 1);
         try {
             clock.advance(Duration.ofSeconds(61));
+            // Late by the 61 s the clock moved: the oldest due delivery's age says so, on /q/metrics too.
+            DeliveryStore.Backlog late = backlog.refresh().await().indefinitely();
+            assertTrue(Duration.between(late.oldestDue(), clock.instant()).toSeconds() >= 61, late.toString());
+            String metrics = given().when().get("/q/metrics").then().statusCode(200).extract().asString();
+            double age = metrics.lines().filter(l -> l.startsWith("leadscore_notification_deliveries_oldest_due_seconds "))
+                    .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).findFirst().orElse(-1);
+            assertTrue(age >= 61, "oldest due age on /q/metrics: " + age);
+            assertTrue(metrics.contains("leadscore_notification_deliveries_pending{state=\"due\"}"), "due gauge");
             assertEquals(1, worker.runDue().await().indefinitely());
             Map<String, Object> sent = awaitDeliveries(tenant, "lead-1", all(1, "delivered")).get(0);
             assertEquals(1, attempts(sent).size());
