@@ -16,6 +16,13 @@ public interface RoutingConfig {
     @WithDefault("10s")
     String outboxSweepEvery();
 
+    /**
+     * How often each tenant's open-lead counts are checked against its leads and repaired ({@code off} disables the
+     * job; see {@code OpenLeadCounts}).
+     */
+    @WithDefault("10m")
+    String openLeadsReconcileEvery();
+
     /** How often a lead waiting in a team queue tries again to get an owner. */
     @WithDefault("PT1M")
     Duration waitingRetry();

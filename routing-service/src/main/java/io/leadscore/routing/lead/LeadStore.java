@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -149,7 +150,57 @@ public class LeadStore {
                             String.class, OffsetDateTime.class, String.class, OffsetDateTime.class))
                     .replaceWithVoid());
         }
+        Map<String, Integer> openDeltas = openLeadDeltas(changes);
+        if (!openDeltas.isEmpty()) {
+            // After the lead rows, and in (tenant, rep) order: the counter rows are what concurrent writers of different
+            // leads share, so everyone locks them in one order, late, and holds them only until the commit.
+            List<Object[]> rows = new ArrayList<>();
+            openDeltas.forEach((key, delta) -> {
+                int sep = key.indexOf('\u0000');
+                rows.add(new Object[]{key.substring(0, sep), key.substring(sep + 1), delta});
+            });
+            chain = chain.chain(() -> conn.preparedQuery("INSERT INTO rep_open_leads (tenant, rep_id, open_leads) "
+                    + "SELECT t, r, d FROM unnest($1::text[], $2::text[], $3::int[]) AS u(t, r, d) "
+                    + "ON CONFLICT (tenant, rep_id) DO UPDATE SET open_leads = rep_open_leads.open_leads + excluded.open_leads")
+                    .execute(columns(rows, String.class, String.class, Integer.class))
+                    .replaceWithVoid());
+        }
         return chain;
+    }
+
+    /**
+     * How the changes move each rep's count of open leads, keyed by tenant and rep (sorted), zero moves left out: from
+     * each lead's state before its first change to its state after its last.
+     */
+    static Map<String, Integer> openLeadDeltas(List<LeadChange> changes) {
+        Map<String, LeadRouting> first = new LinkedHashMap<>();
+        Map<String, LeadRouting> last = new LinkedHashMap<>();
+        for (LeadChange c : changes) {
+            String lead = c.after().tenant() + '\u0000' + c.after().leadId();
+            first.putIfAbsent(lead, c.before());
+            last.put(lead, c.after());
+        }
+        Map<String, Integer> deltas = new TreeMap<>();
+        first.forEach((lead, before) -> {
+            LeadRouting after = last.get(lead);
+            String was = openOwner(before);
+            String is = openOwner(after);
+            if (!Objects.equals(was, is)) {
+                if (was != null) {
+                    deltas.merge(before.tenant() + '\u0000' + was, -1, Integer::sum);
+                }
+                if (is != null) {
+                    deltas.merge(after.tenant() + '\u0000' + is, 1, Integer::sum);
+                }
+            }
+        });
+        deltas.values().removeIf(d -> d == 0);
+        return deltas;
+    }
+
+    /** The rep whose open lead this is (stage mql, sql or accepted, with an owner); null when it counts for nobody. */
+    static String openOwner(LeadRouting lead) {
+        return lead != null && lead.stage() != null && lead.stage().isOpen() ? lead.ownerRepId() : null;
     }
 
     /** Turns rows into one typed array per column, the parameters of an {@code unnest(...)} insert. */

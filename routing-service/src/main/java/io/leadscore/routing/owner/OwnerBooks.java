@@ -22,8 +22,8 @@ import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
  * Loads a tenant's {@link OwnerBook} inside a transaction with plain SQL (this runs in the Kafka consumer and the
- * timers). The team cursors are locked first and open leads counted after, so two replicas assigning in the same team
- * take turns and neither over-fills a rep.
+ * timers). The team cursors are locked first and the reps' open-lead counts ({@code rep_open_leads}, kept by every write
+ * of a lead) read after, so two replicas assigning in the same team take turns and neither over-fills a rep.
  */
 @ApplicationScoped
 public class OwnerBooks {
@@ -54,10 +54,9 @@ public class OwnerBooks {
                         + "WHERE tenant = $1").execute(t))
                 .invoke(rows -> rows.forEach(r -> reps.add(new Rep(r.getString("rep_id"), r.getString("name"),
                         r.getString("team_id"), r.getBoolean("active"), r.getInteger("capacity")))))
-                .chain(() -> conn.preparedQuery("SELECT owner_rep_id, count(*) AS n FROM lead_stage WHERE tenant = $1 "
-                        + "AND stage IN ('mql', 'sql', 'accepted') AND owner_rep_id IS NOT NULL GROUP BY owner_rep_id")
+                .chain(() -> conn.preparedQuery("SELECT rep_id, open_leads FROM rep_open_leads WHERE tenant = $1")
                         .execute(t))
-                .invoke(rows -> rows.forEach(r -> open.put(r.getString("owner_rep_id"), r.getLong("n").intValue())))
+                .invoke(rows -> rows.forEach(r -> open.put(r.getString("rep_id"), r.getInteger("open_leads"))))
                 .map(ignored -> new OwnerBook(teams, reps, open, cursors));
     }
 

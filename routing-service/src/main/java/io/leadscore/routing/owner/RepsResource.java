@@ -142,13 +142,12 @@ public class RepsResource {
     }
 
     private Uni<Map<String, Long>> openLeads(String tenant) {
-        return pool.preparedQuery("SELECT owner_rep_id, count(*) AS n FROM lead_stage WHERE tenant = $1 "
-                + "AND stage IN ('mql', 'sql', 'accepted') AND owner_rep_id IS NOT NULL GROUP BY owner_rep_id")
+        return pool.preparedQuery("SELECT rep_id, open_leads FROM rep_open_leads WHERE tenant = $1")
                 .execute(Tuple.of(tenant))
                 .map(rows -> {
                     Map<String, Long> open = new HashMap<>();
                     for (Row r : rows) {
-                        open.put(r.getString("owner_rep_id"), r.getLong("n"));
+                        open.put(r.getString("rep_id"), (long) r.getInteger("open_leads"));
                     }
                     return open;
                 });

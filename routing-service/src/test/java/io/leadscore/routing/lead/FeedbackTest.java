@@ -37,11 +37,15 @@ import io.leadscore.routing.support.TestClock;
 import io.leadscore.testing.Tokens;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.vertx.mutiny.pgclient.PgPool;
 
 /** Sales feedback moves stages and goes into the lead's event log through Kafka like every other fact. */
 @QuarkusTest
 @WithTestResource(RoutingTestInfra.class)
 class FeedbackTest {
+
+    @Inject
+    PgPool pool;
 
     @Inject
     TestClock clock;
@@ -115,6 +119,7 @@ class FeedbackTest {
         Published.awaitStageChange(key, c -> "mql".equals(c.toStage()) && "nurture".equals(c.fromStage()));
         reader(tenant).get("/v1/leads/l1/stage").then().body("stage", equalTo("mql"))
                 .body("history[3].ruleId", equalTo("mql-hot"));
+        Fixtures.assertOpenLeadCountsMatchLeads(pool, tenant);
     }
 
     @Test
@@ -131,6 +136,7 @@ class FeedbackTest {
         LeadEvent converted = salesOutcome(tenant, "l1");
         assertEquals("converted", converted.properties().get("outcome"));
         assertNull(converted.properties().get("repId"), "the lead had no owner and no rep was named");
+        Fixtures.assertOpenLeadCountsMatchLeads(pool, tenant);
     }
 
     @Test
@@ -145,6 +151,7 @@ class FeedbackTest {
                 .statusCode(200).body("stage", equalTo("accepted")).body("ownerRepId", equalTo("r9"));
         reader(tenant).body("{\"outcome\": \"accepted\"}").post("/v1/leads/l1/feedback").then().statusCode(409)
                 .body("errors[0].message", containsString("already accepted"));
+        Fixtures.assertOpenLeadCountsMatchLeads(pool, tenant);
     }
 
     static io.restassured.specification.RequestSpecification rep(String tenant, String repId) {
@@ -179,6 +186,7 @@ class FeedbackTest {
                 .body("stage", equalTo("accepted")).body("ownerRepId", equalTo("r1"));
         LeadEvent accepted = salesOutcome(tenant, "l1");
         assertEquals("r1", accepted.properties().get("repId"));
+        Fixtures.assertOpenLeadCountsMatchLeads(pool, tenant);
     }
 
     @Test
@@ -227,6 +235,7 @@ class FeedbackTest {
         assertEquals("ana", salesOutcome(tenant, "l1").properties().get("repId"));
         rep(tenant, "ana").get("/v1/leads/l1/stage").then().statusCode(200).body("ownerRepId", equalTo("ana"));
         rep(tenant, "ana").get("/v1/queues/mql?owner=unassigned").then().body("items", hasSize(0));
+        Fixtures.assertOpenLeadCountsMatchLeads(pool, tenant);
     }
 
     @Test

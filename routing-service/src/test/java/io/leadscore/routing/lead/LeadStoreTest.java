@@ -56,6 +56,42 @@ class LeadStoreTest {
         assertEquals("FR", stored.lead().attributes().get("country"));
     }
 
+    @Test
+    void openLeadCountsMoveFromEachLeadsFirstStateToItsLastInTenantAndRepOrder() {
+        Instant t = Instant.parse("2026-05-01T10:00:00Z");
+        var policy = policies.builtIn();
+        LeadRouting unseen = LeadRouting.unseen("t", "l1");
+        LeadRouting mqlR2 = owned(inStage(unseen, Stage.MQL, t), "r2");
+        LeadRouting mqlR1 = owned(mqlR2, "r1");
+        LeadRouting nurtureR1 = inStage(mqlR1, Stage.NURTURE, t);
+        LeadRouting otherMqlR1 = owned(inStage(LeadRouting.unseen("t", "l2"), Stage.MQL, t), "r1");
+
+        // A new lead assigned counts for its owner; one reassigned moves from one rep to the other.
+        assertEquals(Map.of("t\u0000r2", 1), LeadStore.openLeadDeltas(List.of(change(unseen, mqlR2, policy))));
+        assertEquals(List.of("t\u0000r1", "t\u0000r2"), List.copyOf(LeadStore.openLeadDeltas(List.of(
+                change(mqlR2, mqlR1, policy))).keySet()), "sorted, so every writer locks the counts in one order");
+        assertEquals(Map.of("t\u0000r1", 1, "t\u0000r2", -1), LeadStore.openLeadDeltas(List.of(
+                change(mqlR2, mqlR1, policy))));
+        // Back to nurture it keeps its owner but is no longer open; listed twice, only first and last state count.
+        assertEquals(Map.of("t\u0000r2", -1), LeadStore.openLeadDeltas(List.of(change(mqlR2, mqlR1, policy),
+                change(mqlR1, nurtureR1, policy))));
+        // Moves that cancel out leave nothing to write.
+        assertEquals(Map.of(), LeadStore.openLeadDeltas(List.of(change(mqlR1, nurtureR1, policy),
+                change(unseen, otherMqlR1, policy))));
+        assertEquals(Map.of(), LeadStore.openLeadDeltas(List.of(change(mqlR1, mqlR1, policy))));
+    }
+
+    private static LeadChange change(LeadRouting before, LeadRouting after,
+            io.leadscore.routing.domain.policy.RoutingPolicy policy) {
+        return new LeadChange(before, after, List.of(), List.of(), policy, null);
+    }
+
+    private static LeadRouting owned(LeadRouting lead, String repId) {
+        LeadRouting.Builder b = lead.toBuilder();
+        b.ownerRepId = repId;
+        return b.build();
+    }
+
     /** The lead as routing would store it once it entered {@code stage} (the stage engine is not the subject here). */
     static LeadRouting inStage(LeadRouting lead, Stage stage, Instant since) {
         LeadRouting.Builder b = lead.toBuilder();

@@ -108,6 +108,7 @@ class SlaTest {
                 .filter(c -> "reassign".equals(c.ruleId())).count(), "the new owner's queue hears of it");
         reader(tenant).get("/v1/leads/l1/stage").then().body("ownerRepId", equalTo("r2"))
                 .body("slaDeadline", equalTo(reassigned.slaDeadline().toString()));
+        Fixtures.assertOpenLeadCountsMatchLeads(pool, tenant);
     }
 
     @Test
@@ -125,6 +126,7 @@ class SlaTest {
         assertEquals(List.of(), Published.escalations(key));
         reader(tenant).get("/v1/leads/l1/stage").then().body("ownerRepId", equalTo("r1"))
                 .body("stage", equalTo("accepted"));
+        Fixtures.assertOpenLeadCountsMatchLeads(pool, tenant);
     }
 
     @Test
@@ -144,6 +146,7 @@ class SlaTest {
         reader(tenant).get("/v1/leads/l1/stage").then().body("waiting", equalTo(true))
                 .body("teamId", equalTo("sales")).body("slaDeadline", equalTo(null));
         reader(tenant).get("/v1/queues/sql?owner=unassigned").then().body("items[0].leadId", equalTo("l1"));
+        Fixtures.assertOpenLeadCountsMatchLeads(pool, tenant);
     }
 
     @Test
@@ -170,5 +173,6 @@ class SlaTest {
                 + "(recheck_at <= $2 OR sla_deadline <= $2)").execute(Tuple.of(tenant, LeadStore.ts(clock.instant())))
                 .await().indefinitely().iterator().next().getInteger("n");
         assertEquals(0, due, "neither timer is left due");
+        Fixtures.assertOpenLeadCountsMatchLeads(pool, tenant);
     }
 }

@@ -31,6 +31,7 @@ import io.leadscore.routing.support.Fixtures;
 import io.leadscore.routing.support.Published;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.vertx.mutiny.pgclient.PgPool;
 
 /** Territories, round-robin with capacity, waiting in the team queue, stickiness, reassignment, work queues. */
 @QuarkusTest
@@ -38,7 +39,13 @@ import io.quarkus.test.junit.QuarkusTest;
 class OwnersTest {
 
     @Inject
+    PgPool pool;
+
+    @Inject
     Timers timers;
+
+    @Inject
+    OpenLeadCounts counts;
 
     static final Map<String, Object> DE = Map.of("country", "DE");
 
@@ -111,6 +118,7 @@ class OwnersTest {
         assertEquals("mql", assigned.toStage());
         assertEquals(assigned.changedAt().plus(Duration.ofDays(1)), assigned.slaDeadline());
         admin(tenant).get("/v1/teams/dach").then().body("waiting", equalTo(0));
+        Fixtures.assertOpenLeadCountsMatchLeads(pool, tenant);
     }
 
     @Test
@@ -148,6 +156,38 @@ class OwnersTest {
                 .body("errors[0].message", containsString("not active"));
         reader(tenant).body("{}").post("/v1/leads/s1/reassign").then().statusCode(403);
         admin(tenant).body("{}").post("/v1/leads/unknown/reassign").then().statusCode(404);
+        Fixtures.assertOpenLeadCountsMatchLeads(pool, tenant);
+    }
+
+    @Test
+    void openLeadCountsWrittenBehindTheirBackAreRepairedByTheReconciliation() {
+        String tenant = Fixtures.tenant("counts");
+        setUpTeams(tenant);
+        toMql(tenant, "l1", 45, DE);
+        toMql(tenant, "l2", 50, DE);
+        toMql(tenant, "us", 42, Map.of("country", "US"));
+        reader(tenant).get("/v1/reps/a1").then().body("openLeads", equalTo(1));
+        assertEquals(0, counts.reconcile(tenant).await().indefinitely(), "nothing to repair after routing's own writes");
+
+        // What a writer that does not keep the counts leaves behind (an older version during a rolling upgrade).
+        pool.preparedQuery("UPDATE rep_open_leads SET open_leads = 7 WHERE tenant = $1 AND rep_id = 'a1'")
+                .execute(io.vertx.mutiny.sqlclient.Tuple.of(tenant)).await().indefinitely();
+        pool.preparedQuery("DELETE FROM rep_open_leads WHERE tenant = $1 AND rep_id = 'b1'")
+                .execute(io.vertx.mutiny.sqlclient.Tuple.of(tenant)).await().indefinitely();
+        pool.preparedQuery("UPDATE lead_stage SET owner_rep_id = 'a2' WHERE tenant = $1 AND lead_id = 'l1'")
+                .execute(io.vertx.mutiny.sqlclient.Tuple.of(tenant)).await().indefinitely();
+        reader(tenant).get("/v1/reps/a1").then().body("openLeads", equalTo(7));
+
+        assertEquals(3, counts.reconcile(tenant).await().indefinitely(), "a1, a2 and b1 were wrong");
+        Fixtures.assertOpenLeadCountsMatchLeads(pool, tenant);
+        reader(tenant).get("/v1/reps/a1").then().body("openLeads", equalTo(0));
+        reader(tenant).get("/v1/reps/a2").then().body("openLeads", equalTo(2));
+        reader(tenant).get("/v1/reps/b1").then().body("openLeads", equalTo(1));
+        // The scheduled run goes through every tenant.
+        pool.preparedQuery("UPDATE rep_open_leads SET open_leads = 5 WHERE tenant = $1 AND rep_id = 'a1'")
+                .execute(io.vertx.mutiny.sqlclient.Tuple.of(tenant)).await().indefinitely();
+        org.junit.jupiter.api.Assertions.assertTrue(counts.reconcileAll().await().indefinitely() >= 1);
+        Fixtures.assertOpenLeadCountsMatchLeads(pool, tenant);
     }
 
     @Test
@@ -170,6 +210,7 @@ class OwnersTest {
         reader(tenant).get("/v1/queues/mql?limit=0").then().statusCode(400).body("errors[0].field", equalTo("limit"));
         reader(tenant).get("/v1/queues/mql?after=garbage!").then().statusCode(400)
                 .body("errors[0].field", equalTo("after"));
+        Fixtures.assertOpenLeadCountsMatchLeads(pool, tenant);
     }
 
     @Test

@@ -97,6 +97,24 @@ public final class Fixtures {
     }
 
     /** Team "s", the tenant's default, with rep "r1" (capacity 5): every qualifying lead gets r1 as its owner. */
+    /**
+     * Asserts that the tenant's open-lead counts ({@code rep_open_leads}, kept by every write of a lead) equal what its
+     * leads say.
+     */
+    public static void assertOpenLeadCountsMatchLeads(io.vertx.mutiny.pgclient.PgPool pool, String tenant) {
+        List<String> wrong = new java.util.ArrayList<>();
+        pool.preparedQuery("WITH truth AS (SELECT owner_rep_id AS rep_id, count(*)::int AS n FROM lead_stage "
+                + "WHERE tenant = $1 AND stage IN ('mql', 'sql', 'accepted') AND owner_rep_id IS NOT NULL "
+                + "GROUP BY owner_rep_id), counted AS (SELECT rep_id, open_leads FROM rep_open_leads WHERE tenant = $1) "
+                + "SELECT coalesce(truth.rep_id, counted.rep_id) AS rep, coalesce(truth.n, 0) AS n, "
+                + "coalesce(counted.open_leads, 0) AS c FROM truth FULL JOIN counted ON counted.rep_id = truth.rep_id "
+                + "WHERE coalesce(truth.n, 0) <> coalesce(counted.open_leads, 0)")
+                .execute(io.vertx.mutiny.sqlclient.Tuple.of(tenant)).await().indefinitely()
+                .forEach(r -> wrong.add(r.getString("rep") + ": leads say " + r.getInteger("n") + ", count says "
+                        + r.getInteger("c")));
+        org.junit.jupiter.api.Assertions.assertEquals(List.of(), wrong, "open-lead counts of tenant " + tenant);
+    }
+
     public static void defaultTeamWithRepR1(String tenant) {
         admin(tenant).body("{\"name\": \"S\", \"default\": true}").put("/v1/teams/s").then().statusCode(201);
         admin(tenant).body("{\"name\": \"R\", \"team\": \"s\", \"capacity\": 5}").put("/v1/reps/r1").then()
