@@ -50,24 +50,29 @@ public class OpenLeadCounts {
     }
 
     /**
-     * Sets each of the tenant's counts that differs from its leads to the true number; answers how many did. The
-     * tenant's count rows are locked first, so a transaction that changes leads meanwhile either committed before the
-     * counting (and is in it) or applies its own adjustment after this commits (on top of the true number).
+     * Sets each of the tenant's counts that differs from its leads to the true number; answers how many did. First
+     * every owner of an open lead gets a count row (0 where it had none), committed on its own; then, in one
+     * transaction, the tenant's count rows are locked and its leads counted. A writer that changes leads meanwhile has
+     * either committed before the counting (and is in it) or adjusts a row this holds, after this commits, on top of
+     * the true number; it cannot insert a row this would then overwrite.
      */
     public Uni<Integer> reconcile(String tenant) {
         Tuple t = Tuple.of(tenant);
-        return pool.withTransaction(conn -> conn.preparedQuery("SELECT rep_id FROM rep_open_leads WHERE tenant = $1 "
-                + "ORDER BY rep_id FOR UPDATE").execute(t)
-                .chain(() -> conn.preparedQuery("WITH truth AS (SELECT owner_rep_id AS rep_id, count(*)::int AS n "
-                        + "FROM lead_stage WHERE tenant = $1 AND stage IN ('mql', 'sql', 'accepted') "
-                        + "AND owner_rep_id IS NOT NULL GROUP BY owner_rep_id), "
-                        + "counted AS (SELECT rep_id, open_leads FROM rep_open_leads WHERE tenant = $1), "
-                        + "wrong AS (SELECT coalesce(truth.rep_id, counted.rep_id) AS rep_id, coalesce(truth.n, 0) AS n "
-                        + "FROM truth FULL JOIN counted ON counted.rep_id = truth.rep_id "
-                        + "WHERE coalesce(truth.n, 0) IS DISTINCT FROM counted.open_leads) "
-                        + "INSERT INTO rep_open_leads (tenant, rep_id, open_leads) SELECT $1, rep_id, n FROM wrong "
-                        + "ORDER BY rep_id ON CONFLICT (tenant, rep_id) DO UPDATE SET open_leads = excluded.open_leads "
-                        + "RETURNING rep_id").execute(t)))
+        return pool.preparedQuery("INSERT INTO rep_open_leads (tenant, rep_id, open_leads) SELECT DISTINCT tenant, "
+                + "owner_rep_id, 0 FROM lead_stage WHERE tenant = $1 AND stage IN ('mql', 'sql', 'accepted') "
+                + "AND owner_rep_id IS NOT NULL ORDER BY 2 ON CONFLICT (tenant, rep_id) DO NOTHING").execute(t)
+                .chain(() -> pool.withTransaction(conn -> conn.preparedQuery("SELECT rep_id FROM rep_open_leads "
+                        + "WHERE tenant = $1 ORDER BY rep_id FOR UPDATE").execute(t)
+                        .chain(() -> conn.preparedQuery("WITH truth AS (SELECT owner_rep_id AS rep_id, count(*)::int AS n "
+                                + "FROM lead_stage WHERE tenant = $1 AND stage IN ('mql', 'sql', 'accepted') "
+                                + "AND owner_rep_id IS NOT NULL GROUP BY owner_rep_id), "
+                                + "counted AS (SELECT rep_id, open_leads FROM rep_open_leads WHERE tenant = $1), "
+                                + "wrong AS (SELECT coalesce(truth.rep_id, counted.rep_id) AS rep_id, coalesce(truth.n, 0) AS n "
+                                + "FROM truth FULL JOIN counted ON counted.rep_id = truth.rep_id "
+                                + "WHERE coalesce(truth.n, 0) IS DISTINCT FROM counted.open_leads) "
+                                + "INSERT INTO rep_open_leads (tenant, rep_id, open_leads) SELECT $1, rep_id, n FROM wrong "
+                                + "ORDER BY rep_id ON CONFLICT (tenant, rep_id) DO UPDATE SET open_leads = excluded.open_leads "
+                                + "RETURNING rep_id").execute(t))))
                 .map(repaired -> {
                     if (repaired.size() > 0) {
                         List<String> reps = new ArrayList<>();

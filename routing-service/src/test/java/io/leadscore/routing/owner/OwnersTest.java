@@ -191,6 +191,42 @@ class OwnersTest {
     }
 
     @Test
+    void aReconciliationRacingAWriterThatCreatesARepsCountRowCountsItsLeadToo() throws Exception {
+        String tenant = Fixtures.tenant("race");
+        setUpTeams(tenant);
+        toMql(tenant, "us", 42, Map.of("country", "US"));
+        // b1's count row is missing (a writer bypassed it): the reconciliation has to create it.
+        pool.preparedQuery("DELETE FROM rep_open_leads WHERE tenant = $1 AND rep_id = 'b1'")
+                .execute(io.vertx.mutiny.sqlclient.Tuple.of(tenant)).await().indefinitely();
+
+        // A writer, not committed yet, gives b1 a second open lead and creates b1's count row for it.
+        io.vertx.mutiny.sqlclient.SqlConnection writer = pool.getConnection().await().indefinitely();
+        try {
+            writer.query("BEGIN").execute().await().indefinitely();
+            writer.preparedQuery("INSERT INTO lead_stage (tenant, lead_id, stage, since, policy_version, owner_rep_id, "
+                    + "team_id, queue_score, attributes, transition_count, updated_at) VALUES ($1, 'us2', 'mql', now(), "
+                    + "0, 'b1', 'rest', 0, '{}', 1, now())").execute(io.vertx.mutiny.sqlclient.Tuple.of(tenant))
+                    .await().indefinitely();
+            writer.preparedQuery("INSERT INTO rep_open_leads (tenant, rep_id, open_leads) VALUES ($1, 'b1', 1) "
+                    + "ON CONFLICT (tenant, rep_id) DO UPDATE SET open_leads = rep_open_leads.open_leads + 1")
+                    .execute(io.vertx.mutiny.sqlclient.Tuple.of(tenant)).await().indefinitely();
+            java.util.concurrent.CompletableFuture<Integer> reconciled = counts.reconcile(tenant)
+                    .subscribeAsCompletionStage();
+            // The reconciliation waits for the writer's row, whichever of its statements meets it first.
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> pool.query("SELECT count(*) "
+                    + "FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%rep_open_leads%'")
+                    .execute().await().indefinitely().iterator().next().getLong(0) > 0);
+            writer.query("COMMIT").execute().await().indefinitely();
+            reconciled.get(10, java.util.concurrent.TimeUnit.SECONDS);
+        } finally {
+            writer.close().await().indefinitely();
+        }
+        // Counted after the writer committed: both of b1's leads, not the one the reconciliation first saw.
+        Fixtures.assertOpenLeadCountsMatchLeads(pool, tenant);
+        reader(tenant).get("/v1/reps/b1").then().body("openLeads", equalTo(2));
+    }
+
+    @Test
     void workQueuesAreOrderedByScoreAndPaginated() {
         String tenant = Fixtures.tenant("queue");
         double[] scores = {41, 77, 52, 66, 45};
