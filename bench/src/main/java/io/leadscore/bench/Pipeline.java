@@ -95,6 +95,8 @@ final class Pipeline {
                 return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
             }
         }
+        // Not there (an older build, or a renamed gauge): say so rather than take it for an empty backlog silently.
+        System.out.println("  (" + serviceUrl + " has no " + series + "; not waiting for it)");
         return 0;
     }
 

@@ -40,9 +40,12 @@ public interface NotificationConfig {
 
     Quota quota();
 
-    /** How often the delivery backlog gauges are read from the database (see {@code DeliveryBacklog}). */
+    /**
+     * How often the delivery backlog gauges are read from the database ({@code off} disables the job; see
+     * {@code DeliveryBacklog}).
+     */
     @WithDefault("5s")
-    Duration backlogRefresh();
+    String backlogRefresh();
 
     /** How many sends one tenant may have in flight on one replica; more wait, so one tenant cannot starve others. */
     @WithDefault("32")

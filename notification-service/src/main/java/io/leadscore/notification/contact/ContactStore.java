@@ -134,7 +134,8 @@ public class ContactStore {
      * be dropped from the configuration. Each row is rewritten only if it still holds what was read (a contact saved
      * meanwhile is sealed with the current key already), so replicas running this at once do no harm.
      *
-     * @return how many rows were rewritten
+     * @return how many rows were sealed again and written back (a row saved meanwhile is left as it is, and
+     *         still counted)
      */
     public Uni<Integer> resealOutdated(SqlClient client) {
         return resealOutdated(client, RESEAL_PAGE);

@@ -172,6 +172,11 @@ public class LeadsResource {
             return page(tenant, s, team, owner, limit, after);
         }
         if (LeadQueries.UNASSIGNED.equals(owner)) {
+            if (!s.needsOwner()) {
+                // Only mql and sql leads wait for an owner; an unowned lead elsewhere is not the team's to take.
+                return Uni.createFrom().item(ApiErrors.status(403, null, "owner", "a rep's token lists the leads "
+                        + "waiting for an owner (owner=unassigned) in mql and sql only, not in " + s.wire()));
+            }
             return queries.repTeam(tenant, actingRep).chain(repTeam -> {
                 if (repTeam.isEmpty()) {
                     return Uni.createFrom().item(ApiErrors.status(403, null, "owner", "rep '" + actingRep

@@ -16,8 +16,10 @@ import io.vertx.mutiny.sqlclient.Tuple;
 /**
  * Keeps {@code rep_open_leads} honest. Every write of a lead adjusts it in the same transaction, so it only goes wrong
  * when something writes leads without it: a previous version still running during a rolling upgrade, or a hand-made
- * fix in the database. Every {@code leadscore.routing.open-leads-reconcile-every} each tenant's counts are compared with
- * its leads and repaired; a repair is logged as a warning, since it means such a writer was at work.
+ * fix in the database, or two transactions that both create the same new lead (neither can lock a row that does not
+ * exist yet; a rebalance can hand one batch to two replicas), so both count it. Every
+ * {@code leadscore.routing.open-leads-reconcile-every} each tenant's counts are compared with its leads and repaired;
+ * a repair is logged as a warning, since it means one of these happened.
  */
 @ApplicationScoped
 public class OpenLeadCounts {
@@ -54,15 +56,18 @@ public class OpenLeadCounts {
      * every owner of an open lead gets a count row (0 where it had none), committed on its own; then, in one
      * transaction, the tenant's count rows are locked and its leads counted. A writer that changes leads meanwhile has
      * either committed before the counting (and is in it) or adjusts a row this holds, after this commits, on top of
-     * the true number; it cannot insert a row this would then overwrite.
+     * the true number; it cannot insert a row this would then overwrite. Rows are locked in byte order ({@code COLLATE
+     * "C"}), the order in which writers lock them (Java's string order of the ids, see {@code LeadStore.save}); the
+     * database's own collation may order '-' and '_' differently, and two lock orders could deadlock.
      */
     public Uni<Integer> reconcile(String tenant) {
         Tuple t = Tuple.of(tenant);
-        return pool.preparedQuery("INSERT INTO rep_open_leads (tenant, rep_id, open_leads) SELECT DISTINCT tenant, "
+        return pool.preparedQuery("INSERT INTO rep_open_leads (tenant, rep_id, open_leads) SELECT tenant, "
                 + "owner_rep_id, 0 FROM lead_stage WHERE tenant = $1 AND stage IN ('mql', 'sql', 'accepted') "
-                + "AND owner_rep_id IS NOT NULL ORDER BY 2 ON CONFLICT (tenant, rep_id) DO NOTHING").execute(t)
+                + "AND owner_rep_id IS NOT NULL GROUP BY tenant, owner_rep_id ORDER BY owner_rep_id COLLATE \"C\" "
+                + "ON CONFLICT (tenant, rep_id) DO NOTHING").execute(t)
                 .chain(() -> pool.withTransaction(conn -> conn.preparedQuery("SELECT rep_id FROM rep_open_leads "
-                        + "WHERE tenant = $1 ORDER BY rep_id FOR UPDATE").execute(t)
+                        + "WHERE tenant = $1 ORDER BY rep_id COLLATE \"C\" FOR UPDATE").execute(t)
                         .chain(() -> conn.preparedQuery("WITH truth AS (SELECT owner_rep_id AS rep_id, count(*)::int AS n "
                                 + "FROM lead_stage WHERE tenant = $1 AND stage IN ('mql', 'sql', 'accepted') "
                                 + "AND owner_rep_id IS NOT NULL GROUP BY owner_rep_id), "
@@ -71,7 +76,7 @@ public class OpenLeadCounts {
                                 + "FROM truth FULL JOIN counted ON counted.rep_id = truth.rep_id "
                                 + "WHERE coalesce(truth.n, 0) IS DISTINCT FROM counted.open_leads) "
                                 + "INSERT INTO rep_open_leads (tenant, rep_id, open_leads) SELECT $1, rep_id, n FROM wrong "
-                                + "ORDER BY rep_id ON CONFLICT (tenant, rep_id) DO UPDATE SET open_leads = excluded.open_leads "
+                                + "ORDER BY rep_id COLLATE \"C\" ON CONFLICT (tenant, rep_id) DO UPDATE SET open_leads = excluded.open_leads "
                                 + "RETURNING rep_id").execute(t))))
                 .map(repaired -> {
                     if (repaired.size() > 0) {

@@ -212,6 +212,8 @@ class FeedbackTest {
         rep(tenant, "bob").get("/v1/queues/mql?owner=unassigned").then().statusCode(200).body("items", hasSize(0));
         rep(tenant, "bob").get("/v1/queues/mql?owner=unassigned&team=s").then().statusCode(403)
                 .body("errors[0].field", equalTo("team"));
+        rep(tenant, "ana").get("/v1/queues/accepted?owner=unassigned").then().statusCode(403)
+                .body("errors[0].message", containsString("in mql and sql only"));
         rep(tenant, "ghost").get("/v1/queues/mql?owner=unassigned").then().statusCode(403)
                 .body("errors[0].message", containsString("in no team"));
         rep(tenant, "ana").get("/v1/leads/l1/stage").then().statusCode(200).body("waiting", equalTo(true));

@@ -96,7 +96,6 @@ public final class Fixtures {
         return as(tenant, "read");
     }
 
-    /** Team "s", the tenant's default, with rep "r1" (capacity 5): every qualifying lead gets r1 as its owner. */
     /**
      * Asserts that the tenant's open-lead counts ({@code rep_open_leads}, kept by every write of a lead) equal what its
      * leads say.
@@ -115,6 +114,7 @@ public final class Fixtures {
         org.junit.jupiter.api.Assertions.assertEquals(List.of(), wrong, "open-lead counts of tenant " + tenant);
     }
 
+    /** Team "s", the tenant's default, with rep "r1" (capacity 5): every qualifying lead gets r1 as its owner. */
     public static void defaultTeamWithRepR1(String tenant) {
         admin(tenant).body("{\"name\": \"S\", \"default\": true}").put("/v1/teams/s").then().statusCode(201);
         admin(tenant).body("{\"name\": \"R\", \"team\": \"s\", \"capacity\": 5}").put("/v1/reps/r1").then()
