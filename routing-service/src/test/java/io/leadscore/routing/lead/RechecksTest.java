@@ -1,7 +1,6 @@
 package io.leadscore.routing.lead;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -20,6 +19,7 @@ import io.leadscore.routing.domain.ScoreObserved;
 import io.leadscore.routing.domain.Stage;
 import io.leadscore.routing.policy.PolicyStore;
 import io.leadscore.routing.support.Fixtures;
+import io.leadscore.routing.support.OtherTransaction;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.mutiny.pgclient.PgPool;
@@ -50,20 +50,17 @@ class RechecksTest {
         save(tenant, "b");
         save(tenant, "a");
 
-        SqlConnection consumer = pool.getConnection().await().indefinitely();
-        try {
+        CompletableFuture<Void> nudge = OtherTransaction.run(pool, consumer -> {
             // As the score-change consumer does: lock its batch's leads in lead_id order, "a" first.
-            consumer.query("BEGIN").execute().await().indefinitely();
             lock(consumer, tenant, "a");
-            CompletableFuture<Void> nudge = rechecks.waitingForOwner(tenant).subscribeAsCompletionStage();
-            awaitBlockedOnALock();
+            CompletableFuture<Void> recheck = rechecks.waitingForOwner(tenant).subscribeAsCompletionStage();
+            OtherTransaction.awaitWaitingForLock(pool, "UPDATE lead_stage s SET recheck_at%",
+                    "the re-check never waited for the consumer's lock");
             // With the re-check locking "b" before waiting for "a", this would deadlock and one side would fail.
             lock(consumer, tenant, "b");
-            consumer.query("COMMIT").execute().await().indefinitely();
-            nudge.get(10, TimeUnit.SECONDS);
-        } finally {
-            consumer.close().await().indefinitely();
-        }
+            return recheck;
+        });
+        nudge.get(10, TimeUnit.SECONDS);
         long due = pool.preparedQuery("SELECT count(*) AS n FROM lead_stage WHERE tenant = $1 AND recheck_at IS NOT NULL")
                 .execute(Tuple.of(tenant)).await().indefinitely().iterator().next().getLong("n");
         assertEquals(2, due, "both waiting leads are due for a re-check");
@@ -81,18 +78,5 @@ class RechecksTest {
     private static void lock(SqlConnection conn, String tenant, String leadId) {
         conn.preparedQuery("SELECT lead_id FROM lead_stage WHERE tenant = $1 AND lead_id = $2 FOR UPDATE")
                 .execute(Tuple.of(tenant, leadId)).await().atMost(Duration.ofSeconds(10));
-    }
-
-    private void awaitBlockedOnALock() throws InterruptedException {
-        for (int i = 0; i < 100; i++) {
-            long waiting = pool.query("SELECT count(*) AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
-                    + "AND query LIKE 'UPDATE lead_stage s SET recheck_at%'").execute().await().indefinitely()
-                    .iterator().next().getLong("n");
-            if (waiting > 0) {
-                return;
-            }
-            Thread.sleep(50);
-        }
-        assertTrue(false, "the re-check never waited for the consumer's lock");
     }
 }

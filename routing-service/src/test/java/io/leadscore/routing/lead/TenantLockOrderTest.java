@@ -3,7 +3,6 @@ package io.leadscore.routing.lead;
 import static io.leadscore.routing.support.Fixtures.reader;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -21,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import io.leadscore.routing.RoutingTestInfra;
 import io.leadscore.routing.domain.ScoreObserved;
 import io.leadscore.routing.support.Fixtures;
+import io.leadscore.routing.support.OtherTransaction;
 import io.leadscore.routing.support.TestClock;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -60,24 +60,20 @@ class TenantLockOrderTest {
                     + "WHERE tenant = $1 ON CONFLICT DO NOTHING").execute(Tuple.of(tenant)).await().indefinitely();
         }
 
-        SqlConnection other = pool.getConnection().await().indefinitely();
-        try {
+        CompletableFuture<Void> routed = OtherTransaction.run(pool, other -> {
             // Another consumer holds the first tenant's book.
-            other.query("BEGIN").execute().await().indefinitely();
             lockBook(other, first, "");
             // A batch listing the second tenant first; both leads qualify for an owner, so both books are needed.
             Instant t = Instant.now().truncatedTo(ChronoUnit.MICROS);
-            CompletableFuture<Void> routed = routing.route(List.of(change(second, t), change(first, t)))
+            CompletableFuture<Void> batch = routing.route(List.of(change(second, t), change(first, t)))
                     .subscribeAsCompletionStage();
             awaitBlockedOnABook();
             // Locked in batch order, the batch would hold the second tenant's book while waiting for the first's, and
             // the other consumer, wanting it next, would deadlock with it. In tenant order it has not touched it.
             lockBook(other, second, " NOWAIT");
-            other.query("COMMIT").execute().await().indefinitely();
-            routed.get(20, TimeUnit.SECONDS);
-        } finally {
-            other.close().await().indefinitely();
-        }
+            return batch;
+        });
+        routed.get(20, TimeUnit.SECONDS);
         for (String tenant : List.of(first, second)) {
             reader(tenant).get("/v1/leads/l1/stage").then().statusCode(200).body("stage", equalTo("mql"))
                     .body("ownerRepId", equalTo("r1"));
@@ -98,23 +94,19 @@ class TenantLockOrderTest {
                 .execute(Tuple.of(new String[]{first, second}, clock.instant().minusSeconds(60).atOffset(ZoneOffset.UTC)))
                 .await().indefinitely();
 
-        SqlConnection other = pool.getConnection().await().indefinitely();
-        try {
+        CompletableFuture<Integer> round = OtherTransaction.run(pool, other -> {
             // A consumer holds the first tenant's book, and will want the second tenant's lead next.
-            other.query("BEGIN").execute().await().indefinitely();
             lockBook(other, first, "");
-            CompletableFuture<Integer> round = timers.runDue().subscribeAsCompletionStage();
+            CompletableFuture<Integer> timerRound = timers.runDue().subscribeAsCompletionStage();
             awaitBlockedOnABook();
             // Had the round locked every tenant's due leads up front, it would hold this lead while waiting for the
             // book above, and the consumer, wanting the lead next, would deadlock with it.
             long locked = other.preparedQuery("SELECT lead_id FROM lead_stage WHERE tenant = $1 AND lead_id = 'l1' "
                     + "FOR UPDATE NOWAIT").execute(Tuple.of(second)).await().atMost(Duration.ofSeconds(10)).size();
             assertEquals(1, locked);
-            other.query("COMMIT").execute().await().indefinitely();
-            round.get(20, TimeUnit.SECONDS);
-        } finally {
-            other.close().await().indefinitely();
-        }
+            return timerRound;
+        });
+        round.get(20, TimeUnit.SECONDS);
         long stillDue = pool.preparedQuery("SELECT count(*) FROM lead_stage WHERE tenant = ANY($1) AND recheck_at <= $2")
                 .execute(Tuple.of(new String[]{first, second}, clock.instant().atOffset(ZoneOffset.UTC))).await()
                 .indefinitely().iterator().next().getLong(0);
@@ -132,15 +124,7 @@ class TenantLockOrderTest {
     }
 
     private void awaitBlockedOnABook() throws InterruptedException {
-        for (int i = 0; i < 200; i++) {
-            long waiting = pool.query("SELECT count(*) AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
-                    + "AND query LIKE 'SELECT team_id, last_rep_id FROM team_cursor%'").execute().await()
-                    .indefinitely().iterator().next().getLong("n");
-            if (waiting > 0) {
-                return;
-            }
-            Thread.sleep(50);
-        }
-        assertTrue(false, "the batch never waited for the other consumer's lock on an owner book");
+        OtherTransaction.awaitWaitingForLock(pool, "SELECT team_id, last_rep_id FROM team_cursor%",
+                "the batch never waited for the other consumer's lock on an owner book");
     }
 }

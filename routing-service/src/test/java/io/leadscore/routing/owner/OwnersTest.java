@@ -28,6 +28,7 @@ import io.leadscore.contracts.MessageKeys;
 import io.leadscore.routing.RoutingTestInfra;
 import io.leadscore.routing.lead.Timers;
 import io.leadscore.routing.support.Fixtures;
+import io.leadscore.routing.support.OtherTransaction;
 import io.leadscore.routing.support.Published;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -200,9 +201,7 @@ class OwnersTest {
                 .execute(io.vertx.mutiny.sqlclient.Tuple.of(tenant)).await().indefinitely();
 
         // A writer, not committed yet, gives b1 a second open lead and creates b1's count row for it.
-        io.vertx.mutiny.sqlclient.SqlConnection writer = pool.getConnection().await().indefinitely();
-        try {
-            writer.query("BEGIN").execute().await().indefinitely();
+        java.util.concurrent.CompletableFuture<Integer> reconciled = OtherTransaction.run(pool, writer -> {
             writer.preparedQuery("INSERT INTO lead_stage (tenant, lead_id, stage, since, policy_version, owner_rep_id, "
                     + "team_id, queue_score, attributes, transition_count, updated_at) VALUES ($1, 'us2', 'mql', now(), "
                     + "0, 'b1', 'rest', 0, '{}', 1, now())").execute(io.vertx.mutiny.sqlclient.Tuple.of(tenant))
@@ -210,17 +209,14 @@ class OwnersTest {
             writer.preparedQuery("INSERT INTO rep_open_leads (tenant, rep_id, open_leads) VALUES ($1, 'b1', 1) "
                     + "ON CONFLICT (tenant, rep_id) DO UPDATE SET open_leads = rep_open_leads.open_leads + 1")
                     .execute(io.vertx.mutiny.sqlclient.Tuple.of(tenant)).await().indefinitely();
-            java.util.concurrent.CompletableFuture<Integer> reconciled = counts.reconcile(tenant)
+            java.util.concurrent.CompletableFuture<Integer> reconciliation = counts.reconcile(tenant)
                     .subscribeAsCompletionStage();
             // The reconciliation waits for the writer's row, whichever of its statements meets it first.
-            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> pool.query("SELECT count(*) "
-                    + "FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%rep_open_leads%'")
-                    .execute().await().indefinitely().iterator().next().getLong(0) > 0);
-            writer.query("COMMIT").execute().await().indefinitely();
-            reconciled.get(10, java.util.concurrent.TimeUnit.SECONDS);
-        } finally {
-            writer.close().await().indefinitely();
-        }
+            OtherTransaction.awaitWaitingForLock(pool, "%rep_open_leads%",
+                    "the reconciliation never waited for the writer's count row");
+            return reconciliation;
+        });
+        reconciled.get(10, java.util.concurrent.TimeUnit.SECONDS);
         // Counted after the writer committed: both of b1's leads, not the one the reconciliation first saw.
         Fixtures.assertOpenLeadCountsMatchLeads(pool, tenant);
         reader(tenant).get("/v1/reps/b1").then().body("openLeads", equalTo(2));
