@@ -158,11 +158,11 @@ public final class LeadRouter {
      * {@code nurture} without owner, with a cool-down before the lead can re-qualify; {@code converted} and
      * {@code lost} stop everything and are final while the policy says so.
      *
-     * @param repId who gave the feedback; becomes the owner when an unowned lead is accepted
-     * @param repTeamId that rep's team
+     * @param rep who gave the feedback, or null; becomes the owner when an unowned lead is accepted, which, as for an
+     *     explicit reassignment, an inactive rep cannot (capacity does not stop a manager's choice)
      */
-    public Routed feedback(RoutingPolicy policy, LeadRouting lead, Stage outcome, String reason, String repId,
-            String repTeamId, Instant now) {
+    public Routed feedback(RoutingPolicy policy, LeadRouting lead, Stage outcome, String reason, Rep rep,
+            Instant now) {
         Stage current = lead.stage();
         if (current == null) {
             throw new IllegalArgumentException("lead has no stage yet");
@@ -197,9 +197,13 @@ public final class LeadRouter {
             transitions.add(transition(b, Stage.REJECTED, Stage.NURTURE, RULE_FEEDBACK, policy, "back to nurture "
                     + "after rejection; it can re-qualify from " + b.cooldownUntil, now));
         } else {
-            if (outcome == Stage.ACCEPTED && b.ownerRepId == null && repId != null) {
-                b.ownerRepId = repId;
-                b.teamId = repTeamId != null ? repTeamId : b.teamId;
+            if (outcome == Stage.ACCEPTED && b.ownerRepId == null && rep != null) {
+                if (!rep.active()) {
+                    throw new RoutingRejected("rep " + rep.repId() + " is not active, so it cannot take lead "
+                            + lead.leadId());
+                }
+                b.ownerRepId = rep.repId();
+                b.teamId = rep.teamId() != null ? rep.teamId() : b.teamId;
             }
             b.stage = outcome;
             String what = outcome == Stage.ACCEPTED

@@ -76,10 +76,9 @@ public class LeadCommands {
                 .call(stored -> onlyFor == null || onlyFor.equals(stored.lead().ownerRepId())
                         ? Uni.createFrom().voidItem()
                         : mayTake(conn, stored.lead(), outcome, onlyFor))
-                .chain(stored -> repTeam(conn, tenant, repId).chain(repTeam -> policies.active(conn, tenant)
+                .chain(stored -> rep(conn, tenant, repId).chain(rep -> policies.active(conn, tenant)
                         .chain(policy -> {
-                            LeadRouter.Routed r = router.feedback(policy, stored.lead(), outcome, reason, repId,
-                                    repTeam, now);
+                            LeadRouter.Routed r = router.feedback(policy, stored.lead(), outcome, reason, rep, now);
                             String trace = TraceContext.current(stored.traceparent());
                             Map<String, Object> properties = new LinkedHashMap<>();
                             properties.put("outcome", outcome.wire());
@@ -163,17 +162,19 @@ public class LeadCommands {
         });
     }
 
-    private static Uni<String> repTeam(SqlConnection conn, String tenant, String repId) {
+    private static Uni<Rep> rep(SqlConnection conn, String tenant, String repId) {
         if (repId == null) {
             return Uni.createFrom().nullItem();
         }
-        return conn.preparedQuery("SELECT team_id FROM sales_rep WHERE tenant = $1 AND rep_id = $2")
+        return conn.preparedQuery("SELECT name, team_id, active, capacity FROM sales_rep WHERE tenant = $1 AND rep_id = $2")
                 .execute(Tuple.of(tenant, repId))
                 .map(rows -> {
                     if (rows.size() == 0) {
                         throw new BadRequest("repId", "no rep " + repId);
                     }
-                    return rows.iterator().next().getString("team_id");
+                    var r = rows.iterator().next();
+                    return new Rep(repId, r.getString("name"), r.getString("team_id"), r.getBoolean("active"),
+                            r.getInteger("capacity"));
                 });
     }
 

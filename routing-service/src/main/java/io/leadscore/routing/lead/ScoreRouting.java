@@ -77,7 +77,8 @@ public class ScoreRouting {
                 .replaceWithVoid();
     }
 
-    private Uni<List<OutboxMessage>> routeAll(SqlConnection conn, List<IncomingScore> batch, Instant now) {
+    /** Routes the batch in the caller's transaction; package-private so a test can hold it open (NewLeadRaceTest). */
+    Uni<List<OutboxMessage>> routeAll(SqlConnection conn, List<IncomingScore> batch, Instant now) {
         // Tenants in name order: each tenant's lead rows and owner book are locked in turn, so two consumers (or
         // replicas) whose batches share tenants lock them in the same order and wait for each other instead of
         // deadlocking (batch order would have one lock A's book then wait for B's while the other holds B's).

@@ -16,8 +16,9 @@ import io.vertx.mutiny.sqlclient.Tuple;
 /**
  * Keeps {@code rep_open_leads} honest. Every write of a lead adjusts it in the same transaction, so it only goes wrong
  * when something writes leads without it: a previous version still running during a rolling upgrade, or a hand-made
- * fix in the database, or two transactions that both create the same new lead (neither can lock a row that does not
- * exist yet; a rebalance can hand one batch to two replicas), so both count it. Every
+ * fix in the database. (Two transactions that both create the same new lead, as when a rebalance hands one batch to
+ * two replicas, cannot both count it: an open lead has a first transition, and the second fails on that transition's
+ * key, rolls back and is retried; NewLeadRaceTest.) Every
  * {@code leadscore.routing.open-leads-reconcile-every} each tenant's counts are compared with its leads and repaired;
  * a repair is logged as a warning, since it means one of these happened.
  */

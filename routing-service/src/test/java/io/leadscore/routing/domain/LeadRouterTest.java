@@ -93,7 +93,7 @@ class LeadRouterTest {
     void rejectionGoesThroughRejectedBackToNurtureWithoutOwnerAndCoolsDown() {
         LeadRouting lead = inSql(book("r1"));
         Instant now = T0.plus(hours(2));
-        LeadRouter.Routed r = ROUTER.feedback(POLICY, lead, Stage.REJECTED, "no budget", null, null, now);
+        LeadRouter.Routed r = ROUTER.feedback(POLICY, lead, Stage.REJECTED, "no budget", null, now);
         assertEquals(List.of(Stage.REJECTED, Stage.NURTURE), r.transitions().stream().map(Transition::to).toList());
         assertEquals("r1", r.transitions().get(0).ownerRepId(), "the rejecting owner is on record");
         assertTrue(r.transitions().get(0).reason().contains("no budget"));
@@ -109,16 +109,16 @@ class LeadRouterTest {
     @Test
     void acceptanceStopsTheSlaAndFinalOutcomesRefuseFurtherFeedback() {
         LeadRouting lead = inSql(book("r1"));
-        LeadRouter.Routed accepted = ROUTER.feedback(POLICY, lead, Stage.ACCEPTED, null, null, null, T0.plus(hours(1)));
+        LeadRouter.Routed accepted = ROUTER.feedback(POLICY, lead, Stage.ACCEPTED, null, null, T0.plus(hours(1)));
         assertEquals(Stage.ACCEPTED, accepted.lead().stage());
         assertNull(accepted.lead().slaDeadline());
         assertEquals("r1", accepted.lead().ownerRepId());
         assertThrows(RoutingRejected.class, () -> ROUTER.feedback(POLICY, accepted.lead(), Stage.ACCEPTED, null, null,
-                null, T0.plus(hours(2))));
-        LeadRouter.Routed lost = ROUTER.feedback(POLICY, accepted.lead(), Stage.LOST, "went silent", null, null,
+                T0.plus(hours(2))));
+        LeadRouter.Routed lost = ROUTER.feedback(POLICY, accepted.lead(), Stage.LOST, "went silent", null,
                 T0.plus(hours(3)));
         RoutingRejected e = assertThrows(RoutingRejected.class, () -> ROUTER.feedback(POLICY, lost.lead(),
-                Stage.CONVERTED, null, null, null, T0.plus(hours(4))));
+                Stage.CONVERTED, null, null, T0.plus(hours(4))));
         assertTrue(e.getMessage().contains("final"), e.getMessage());
     }
 
@@ -144,5 +144,25 @@ class LeadRouterTest {
         assertEquals("reassign", t.ruleId());
         assertEquals("r1", t.ownerRepId());
         assertEquals(T0.plus(Duration.ofMinutes(2)).plus(Duration.ofDays(1)), assigned.lead().slaDeadline());
+    }
+
+    @Test
+    void acceptingAWaitingLeadForANamedRepMakesItTheOwnerUnlessTheRepIsInactive() {
+        OwnerBook full = new OwnerBook(book("r1").team("sales").stream().toList(),
+                List.of(new io.leadscore.routing.domain.owner.Rep("r1", "r1", "sales", true, 0)),
+                java.util.Map.of(), java.util.Map.of());
+        LeadRouting waiting = observe(LeadRouting.unseen("acme", "l1"), score("engagement", 45, "warm", T0), full, T0)
+                .lead();
+        var inactive = new io.leadscore.routing.domain.owner.Rep("r2", "r2", "east", false, 5);
+        RoutingRejected e = assertThrows(RoutingRejected.class, () -> ROUTER.feedback(POLICY, waiting, Stage.ACCEPTED,
+                null, inactive, T0.plus(hours(1))));
+        assertEquals("rep r2 is not active, so it cannot take lead l1", e.getMessage());
+
+        // A manager's choice: the rep's capacity (0 free here) does not stop it, as for an explicit reassignment.
+        var busy = new io.leadscore.routing.domain.owner.Rep("r3", "r3", "east", true, 0);
+        LeadRouter.Routed accepted = ROUTER.feedback(POLICY, waiting, Stage.ACCEPTED, null, busy, T0.plus(hours(1)));
+        assertEquals("r3", accepted.lead().ownerRepId());
+        assertEquals("east", accepted.lead().teamId());
+        assertEquals("accepted by r3", accepted.transitions().get(0).reason());
     }
 }

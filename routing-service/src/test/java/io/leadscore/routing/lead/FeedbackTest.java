@@ -140,13 +140,18 @@ class FeedbackTest {
     }
 
     @Test
-    void acceptingAnUnownedLeadNamesItsOwner() {
+    void acceptingAnUnownedLeadNamesItsOwnerWhateverItsCapacityButNotAnInactiveRep() {
         String tenant = Fixtures.tenant("accept");
         admin(tenant).body("{\"name\": \"S\"}").put("/v1/teams/s").then().statusCode(201);
         admin(tenant).body("{\"name\": \"R\", \"team\": \"s\", \"capacity\": 0}").put("/v1/reps/r9").then()
                 .statusCode(201);
+        admin(tenant).body("{\"name\": \"Gone\", \"team\": \"s\", \"capacity\": 5, \"active\": false}")
+                .put("/v1/reps/r8").then().statusCode(201);
         toMql(tenant, "l1");
         reader(tenant).get("/v1/leads/l1/stage").then().body("waiting", equalTo(true));
+        reader(tenant).body("{\"outcome\": \"accepted\", \"repId\": \"r8\"}").post("/v1/leads/l1/feedback").then()
+                .statusCode(409).body("errors[0].message", equalTo("rep r8 is not active, so it cannot take lead l1"));
+        reader(tenant).get("/v1/leads/l1/stage").then().body("stage", equalTo("mql")).body("waiting", equalTo(true));
         reader(tenant).body("{\"outcome\": \"accepted\", \"repId\": \"r9\"}").post("/v1/leads/l1/feedback").then()
                 .statusCode(200).body("stage", equalTo("accepted")).body("ownerRepId", equalTo("r9"));
         reader(tenant).body("{\"outcome\": \"accepted\"}").post("/v1/leads/l1/feedback").then().statusCode(409)
