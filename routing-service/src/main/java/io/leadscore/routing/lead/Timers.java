@@ -72,39 +72,45 @@ public class Timers {
     /** Processes every timer due now; answers how many leads were handled. */
     public Uni<Integer> runDue() {
         Instant now = Clocks.now(clock);
-        return round(now, 0, 0);
+        return round(now, 0, 0, 0);
     }
 
-    private Uni<Integer> round(Instant now, int round, int handled) {
-        return pool.withTransaction(conn -> claimAndRun(conn, now))
+    /**
+     * One transaction's worth of due leads, read from the {@code skip}-th oldest on. A full batch of candidates means
+     * more may be due, so another round follows. The leads this round handled are no longer due; those it could not
+     * claim are held by another replica, which is working through them, so the next round skips past them (as many
+     * as were left out) instead of reading them again: several replicas then share a backlog instead of all but one
+     * stopping at the oldest leads.
+     */
+    private Uni<Integer> round(Instant now, int round, int handled, int skip) {
+        return pool.withTransaction(conn -> claimAndRun(conn, now, skip))
                 .chain(result -> {
                     publisher.publishInBackground(result.messages());
                     int total = handled + result.leads();
-                    // A full batch of due leads means more may be due. When another replica holds all of them, this
-                    // one stops rather than reading the same candidates again; its next run looks afresh.
-                    return result.candidates() >= config.timerBatchSize() && result.leads() > 0
-                            && round + 1 < MAX_ROUNDS
-                                    ? round(now, round + 1, total)
-                                    : Uni.createFrom().item(total);
+                    return result.candidates() >= config.timerBatchSize() && round + 1 < MAX_ROUNDS
+                            ? round(now, round + 1, total, skip + result.candidates() - result.leads())
+                            : Uni.createFrom().item(total);
                 });
     }
 
     private record RoundResult(int candidates, int leads, List<OutboxMessage> messages) {
     }
 
-    private Uni<RoundResult> claimAndRun(SqlConnection conn, Instant now) {
+    private Uni<RoundResult> claimAndRun(SqlConnection conn, Instant now, int skip) {
         // Each kind of timer is read off its own partial index, oldest first, so a round costs its batch, not a sort of
         // every due row: after a policy change every lead of the tenant is due at once (measured: 123,000 due re-checks
         // took 134 ms of sorting per 500-lead round with "sla_deadline <= $1 OR recheck_at <= $1 ORDER BY least(..)").
         // Read without locks: the leads are locked tenant by tenant below (see claim).
+        // Ties (a policy change makes many leads due at the same instant) are broken by tenant and lead, the order of
+        // the indexes (V5), so every round sees the same order and a skip passes the leads another replica holds.
         return conn.preparedQuery("WITH sla AS (SELECT tenant, lead_id, sla_deadline AS due FROM lead_stage "
-                + "WHERE sla_deadline <= $1 ORDER BY sla_deadline LIMIT $2), "
+                + "WHERE sla_deadline <= $1 ORDER BY sla_deadline, tenant, lead_id LIMIT $2::int + $3::int), "
                 + "recheck AS (SELECT tenant, lead_id, recheck_at AS due FROM lead_stage "
-                + "WHERE recheck_at <= $1 ORDER BY recheck_at LIMIT $2) "
+                + "WHERE recheck_at <= $1 ORDER BY recheck_at, tenant, lead_id LIMIT $2::int + $3::int) "
                 + "SELECT tenant, lead_id FROM (SELECT tenant, lead_id, min(due) AS due FROM "
                 + "(SELECT * FROM sla UNION ALL SELECT * FROM recheck) d GROUP BY tenant, lead_id) u "
-                + "ORDER BY due LIMIT $2")
-                .execute(Tuple.of(LeadStore.ts(now), config.timerBatchSize()))
+                + "ORDER BY due, tenant, lead_id LIMIT $2 OFFSET $3")
+                .execute(Tuple.of(LeadStore.ts(now), config.timerBatchSize(), skip))
                 .chain(rows -> {
                     // Tenants in name order, as the score-change consumer locks their owner books (see ScoreRouting).
                     Map<String, List<String>> byTenant = new TreeMap<>();
