@@ -240,6 +240,31 @@ public final class LeadRouter {
                 throw new RoutingRejected(a.reason());
             }
         }
+        String reason = "reassigned from " + (lead.ownerRepId() == null ? "nobody" : lead.ownerRepId()) + " to "
+                + a.repId() + " by " + a.reason();
+        return give(policy, lead, book, a, reason, true, now);
+    }
+
+    /**
+     * A rep takes a lead waiting for an owner in its team's queue (the caller has checked the team, and that the rep is
+     * active and below capacity, under the owner book's lock): it becomes the owner and the stage's SLA starts. No
+     * alert goes out, since the new owner is the one who asked.
+     */
+    public Routed claim(RoutingPolicy policy, LeadRouting lead, OwnerBook book, String repId, Instant now) {
+        if (!lead.isWaiting()) {
+            throw new RoutingRejected("lead " + lead.leadId() + " is not waiting for an owner: it is "
+                    + (lead.stage() == null ? "not routed" : lead.stage().wire())
+                    + (lead.ownerRepId() == null ? "" : ", owned by " + lead.ownerRepId()));
+        }
+        Rep rep = book.rep(repId).orElseThrow(() -> new IllegalArgumentException("unknown rep " + repId));
+        String team = rep.teamId() != null ? rep.teamId() : lead.teamId();
+        return give(policy, lead, book, new Assignment(team, repId, "a claim"), "claimed by " + repId + " from team "
+                + lead.teamId() + "'s queue", false, now);
+    }
+
+    private Routed give(RoutingPolicy policy, LeadRouting lead, OwnerBook book, Assignment a, String reason,
+            boolean alert, Instant now) {
+        Stage stage = lead.stage();
         book.moved(lead.ownerRepId(), true, a.repId(), true);
         LeadRouting.Builder b = lead.toBuilder();
         b.ownerRepId = a.repId();
@@ -248,9 +273,12 @@ public final class LeadRouter {
             b.slaDeadline = null;
             startSlaOrWait(policy, b, stage, now);
         }
-        String reason = "reassigned from " + (lead.ownerRepId() == null ? "nobody" : lead.ownerRepId()) + " to "
-                + a.repId() + " by " + a.reason();
         Transition t = transition(b, stage, stage, RULE_REASSIGN, policy, reason, now);
+        if (!alert) {
+            t = new Transition(t.transitionId(), t.seq(), t.from(), t.to(), t.ruleId(), t.policyVersion(), t.reason(),
+                    t.ownerRepId(), t.teamId(), t.slaDeadline(), false, t.changedAt(), t.scores(), t.attributes(),
+                    t.sourceReceivedAt());
+        }
         return new Routed(b.build(), List.of(t), List.of());
     }
 

@@ -20,6 +20,7 @@ import io.leadscore.routing.domain.LeadRouting;
 import io.leadscore.routing.domain.RoutingRejected;
 import io.leadscore.routing.domain.Stage;
 import io.leadscore.routing.domain.Transition;
+import io.leadscore.routing.domain.owner.OwnerBook;
 import io.leadscore.routing.domain.owner.Rep;
 import io.leadscore.routing.outbox.OutboxMessage;
 import io.leadscore.routing.outbox.OutboxPublisher;
@@ -75,7 +76,9 @@ public class LeadCommands {
         return pool.withTransaction(conn -> load(conn, tenant, leadId)
                 .call(stored -> onlyFor == null || onlyFor.equals(stored.lead().ownerRepId())
                         ? Uni.createFrom().voidItem()
-                        : mayTake(conn, stored.lead(), outcome, onlyFor))
+                        : outcome != Stage.ACCEPTED
+                                ? Uni.createFrom().failure(new Forbidden(notOwned(stored.lead(), onlyFor)))
+                                : mayTake(conn, stored.lead(), onlyFor))
                 .chain(stored -> rep(conn, tenant, repId).chain(rep -> policies.active(conn, tenant)
                         .chain(policy -> {
                             LeadRouter.Routed r = router.feedback(policy, stored.lead(), outcome, reason, rep, now);
@@ -119,25 +122,49 @@ public class LeadCommands {
                 .map(Sent::outcome);
     }
 
+    /**
+     * A rep's own token takes a lead waiting for an owner in its team's queue without deciding on it yet: the rep
+     * becomes the owner, the lead stays in its stage and the stage's follow-up SLA starts (as {@link #mayTake}
+     * allows).
+     */
+    public Uni<Outcome> claim(String tenant, String leadId, String repId) {
+        Instant now = Clocks.now(clock);
+        return pool.withTransaction(conn -> load(conn, tenant, leadId)
+                .chain(stored -> mayTake(conn, stored.lead(), repId)
+                        .chain(book -> policies.active(conn, tenant).chain(policy -> {
+                            LeadRouter.Routed r = router.claim(policy, stored.lead(), book, repId, now);
+                            var change = new LeadChange(stored.lead(), r.lead(), r.transitions(), List.of(), policy,
+                                    TraceContext.current(stored.traceparent()));
+                            return owners.saveCursors(conn, tenant, book)
+                                    .chain(() -> writer.write(conn, List.of(change), List.of()))
+                                    .map(messages -> new Sent(messages, outcome(r, null)));
+                        }))))
+                .invoke(sent -> publisher.publishInBackground(sent.messages()))
+                .map(Sent::outcome);
+    }
+
     private record Sent(List<OutboxMessage> messages, Outcome outcome) {
     }
 
+    private static String notOwned(LeadRouting lead, String repId) {
+        return "lead " + lead.leadId() + " is not owned by rep '" + repId + "'; a rep's token records feedback only on "
+                + "that rep's own leads, or takes a lead waiting for an owner in its team's queue";
+    }
+
     /**
-     * Fails unless a rep's own token may record {@code outcome} on a lead it does not own, which it may only by
-     * accepting a lead that waits for an owner in the rep's team's queue (taking it, as the accept button of a queue
-     * does), while the rep is active and below its capacity. The owner book is locked as for any assignment, so two reps' simultaneous
-     * acceptances of their last free slots are counted one after the other.
+     * Fails unless a rep's own token may take {@code lead}: it waits for an owner in the rep's team's queue, and the rep
+     * is active and below its capacity; answers the owner book, locked as for any assignment, so two reps' simultaneous
+     * takes of their last free slots are counted one after the other. Taking is accepting the lead (feedback, as the
+     * accept button of a queue does) or claiming it ({@link #claim}).
      */
-    private Uni<Void> mayTake(SqlConnection conn, LeadRouting lead, Stage outcome, String repId) {
-        String notOwned = "lead " + lead.leadId() + " is not owned by rep '" + repId + "'; a rep's token records "
-                + "feedback only on that rep's own leads, or accepts a lead waiting for an owner in its team's queue";
-        if (lead.ownerRepId() != null || !lead.isWaiting() || outcome != Stage.ACCEPTED) {
-            return Uni.createFrom().failure(new Forbidden(notOwned));
+    private Uni<OwnerBook> mayTake(SqlConnection conn, LeadRouting lead, String repId) {
+        if (lead.ownerRepId() != null || !lead.isWaiting()) {
+            return Uni.createFrom().failure(new Forbidden(notOwned(lead, repId)));
         }
         return owners.lockAndLoad(conn, lead.tenant()).invoke(book -> {
             Rep rep = book.rep(repId).orElseThrow(() -> new Forbidden("no rep '" + repId + "' in this tenant"));
             if (!LeadQueries.inTeamQueueOf(lead.teamId(), rep.teamId())) {
-                throw new Forbidden(notOwned + "; it waits in " + (lead.teamId() == null
+                throw new Forbidden(notOwned(lead, repId) + "; it waits in " + (lead.teamId() == null
                         ? "no team's queue"
                         : "team " + lead.teamId() + "'s queue") + ", and rep '" + repId + "' is in "
                         + (rep.teamId() == null ? "no team" : "team " + rep.teamId()));
@@ -149,7 +176,7 @@ public class LeadCommands {
             if (open >= rep.capacity()) {
                 throw new RoutingRejected("rep " + repId + " already has " + open + " open lead(s), its capacity");
             }
-        }).replaceWithVoid();
+        });
     }
 
     private Uni<StoredLead> load(SqlConnection conn, String tenant, String leadId) {

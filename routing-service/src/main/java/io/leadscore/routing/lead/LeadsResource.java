@@ -124,6 +124,23 @@ public class LeadsResource {
     }
 
     @POST
+    @Path("/leads/{leadId}/claim")
+    @RolesAllowed(Roles.REP)
+    @Operation(summary = "Take a waiting lead from the team's queue", description = "A sales rep's own token takes a "
+            + "lead waiting for an owner in its team's queue (mql or sql, no owner) without deciding on it yet: the rep "
+            + "becomes the owner, the lead keeps its stage and the stage's follow-up SLA starts; no alert is sent. 403 "
+            + "for a lead the rep may not take (owned, not waiting, another team's queue), 409 when the rep is "
+            + "inactive or at capacity, 404 for an unknown lead. No body.")
+    public Uni<Response> claim(@PathParam("leadId") String leadId) {
+        String repId = tenantContext.onlyRep();
+        if (repId == null) {
+            return Uni.createFrom().item(ApiErrors.status(403, null, null, "only a sales rep's own token (the 'rep' role "
+                    + "alone) claims leads, for the rep its 'rep' claim names; admins give leads with reassign"));
+        }
+        return commands.claim(tenantContext.tenant(), leadId, repId).map(o -> Response.ok(o).build());
+    }
+
+    @POST
     @Path("/leads/{leadId}/reassign")
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed(Roles.ADMIN)

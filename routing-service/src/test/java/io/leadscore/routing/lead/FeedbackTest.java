@@ -173,7 +173,7 @@ class FeedbackTest {
 
         rep(tenant, "r2").body("{\"outcome\": \"accepted\"}").post("/v1/leads/l1/feedback").then().statusCode(403)
                 .body("errors[0].message", equalTo("lead l1 is not owned by rep 'r2'; a rep's token records feedback "
-                        + "only on that rep's own leads, or accepts a lead waiting for an owner in its team's queue"));
+                        + "only on that rep's own leads, or takes a lead waiting for an owner in its team's queue"));
         rep(tenant, "r1").body("{\"outcome\": \"accepted\", \"repId\": \"r2\"}").post("/v1/leads/l1/feedback").then()
                 .statusCode(403).body("errors[0].field", equalTo("repId"));
         // A rep's token reads its own leads and its own queue, and no other rep's.
@@ -242,6 +242,44 @@ class FeedbackTest {
         assertEquals("ana", salesOutcome(tenant, "l1").properties().get("repId"));
         rep(tenant, "ana").get("/v1/leads/l1/stage").then().statusCode(200).body("ownerRepId", equalTo("ana"));
         rep(tenant, "ana").get("/v1/queues/mql?owner=unassigned").then().body("items", hasSize(0));
+        Fixtures.assertOpenLeadCountsMatchLeads(pool, tenant);
+    }
+
+    @Test
+    void aRepsOwnTokenClaimsAWaitingLeadWhichKeepsItsStageAndStartsItsSla() {
+        String tenant = Fixtures.tenant("claim");
+        admin(tenant).body("{\"name\": \"S\", \"default\": true}").put("/v1/teams/s").then().statusCode(201);
+        admin(tenant).body("{\"name\": \"T\", \"territory\": [{\"attribute\": \"country\", \"in\": [\"FR\"]}]}")
+                .put("/v1/teams/t").then().statusCode(201);
+        admin(tenant).body("{\"name\": \"Ana\", \"team\": \"s\", \"capacity\": 0}").put("/v1/reps/ana").then()
+                .statusCode(201);
+        admin(tenant).body("{\"name\": \"Bob\", \"team\": \"t\", \"capacity\": 5}").put("/v1/reps/bob").then()
+                .statusCode(201);
+        toMql(tenant, "l1");
+        reader(tenant).get("/v1/leads/l1/stage").then().body("waiting", equalTo(true)).body("teamId", equalTo("s"));
+
+        // Refused: at capacity, another team's rep, a token that is not a rep's own, an unknown lead.
+        rep(tenant, "ana").post("/v1/leads/l1/claim").then().statusCode(409)
+                .body("errors[0].message", equalTo("rep ana already has 0 open lead(s), its capacity"));
+        rep(tenant, "bob").post("/v1/leads/l1/claim").then().statusCode(403)
+                .body("errors[0].message", containsString("it waits in team s's queue, and rep 'bob' is in team t"));
+        admin(tenant).post("/v1/leads/l1/claim").then().statusCode(403);
+        rep(tenant, "ana").post("/v1/leads/nobody/claim").then().statusCode(404);
+        reader(tenant).get("/v1/leads/l1/stage").then().body("waiting", equalTo(true)).body("history", hasSize(1));
+
+        admin(tenant).body("{\"name\": \"Ana\", \"team\": \"s\", \"capacity\": 3}").put("/v1/reps/ana").then()
+                .statusCode(200);
+        rep(tenant, "ana").post("/v1/leads/l1/claim").then().statusCode(200).body("stage", equalTo("mql"))
+                .body("ownerRepId", equalTo("ana")).body("teamId", equalTo("s")).body("transitionIds", hasSize(1));
+        reader(tenant).get("/v1/leads/l1/stage").then().body("stage", equalTo("mql")).body("waiting", equalTo(false))
+                .body("ownerRepId", equalTo("ana")).body("slaDeadline", org.hamcrest.Matchers.notNullValue())
+                .body("history[1].reason", equalTo("claimed by ana from team s's queue"));
+        List<io.leadscore.contracts.LeadStageChanged> changes = Published.awaitStageChange(
+                MessageKeys.leadKey(tenant, "l1"), c -> "ana".equals(c.ownerRepId()));
+        assertEquals(false, changes.get(changes.size() - 1).alert(), "the rep who claimed it needs no alert");
+        // Claimed once: it no longer waits, so a second claim is refused and nothing changes.
+        rep(tenant, "ana").post("/v1/leads/l1/claim").then().statusCode(403);
+        reader(tenant).get("/v1/leads/l1/stage").then().body("history", hasSize(2));
         Fixtures.assertOpenLeadCountsMatchLeads(pool, tenant);
     }
 
