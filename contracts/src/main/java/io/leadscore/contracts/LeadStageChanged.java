@@ -25,7 +25,8 @@ import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
  * @param teamId the team whose queue the lead is in; null when no team matched and there is no default team
  * @param reason why, in words
  * @param slaDeadline by when the owner must accept (null when no SLA runs)
- * @param alert whether the policy asks for the owner to be alerted about this stage ({@code alertStages})
+ * @param alert whether the owner is to be alerted: the policy asks for it for this stage ({@code alertStages}), and
+ *     the owner did not take the lead itself (false when a rep claimed it from its team's queue)
  * @param attributes the lead's profile as last seen by routing
  * @param sourceReceivedAt copied from the ScoreChanged that caused the transition, for end-to-end latency
  */

@@ -38,11 +38,16 @@ public final class Tokens {
         return build(tokenId, tenant, Instant.now().plus(Duration.ofHours(1)), signingKey(), roles);
     }
 
-    /** A sales rep's own token: the {@code rep} role and a {@code rep} claim naming {@code repId} (null: none). */
-    public static String repToken(String tenant, String repId) {
+    /**
+     * A sales rep's own token: the {@code rep} role and a {@code rep} claim naming {@code repId} (null: none), plus any
+     * {@code moreRoles}.
+     */
+    public static String repToken(String tenant, String repId, String... moreRoles) {
+        Set<String> roles = new java.util.HashSet<>(Set.of(moreRoles));
+        roles.add("rep");
         var claims = Jwt.issuer(ISSUER)
                 .subject(repId + "@" + tenant)
-                .groups(Set.of("rep"))
+                .groups(roles)
                 .claim("jti", UUID.randomUUID().toString())
                 .claim("tenant", tenant)
                 .issuedAt(Instant.now().minus(Duration.ofMinutes(1)))

@@ -25,9 +25,9 @@ public final class AlertDecider {
 
     /**
      * A lead entering {@code mql} or {@code sql} alerts its owner; an owner change within a stage alerts the new owner.
-     * Nobody is alerted when routing's policy does not ask for it ({@code alert=false}), when the tenant switched the
-     * kind off here, or when the lead has no owner yet (it waits in the team queue; the reassignment that gives it one
-     * alerts then).
+     * Nobody is alerted when routing says so ({@code alert=false}: the policy does not ask for it, or a rep claimed the
+     * lead from its team's queue itself), when the tenant switched the kind off here, or when the lead has no owner yet
+     * (it waits in the team queue; the reassignment that gives it one alerts then).
      */
     public static Optional<Alert> decide(LeadStageChanged m, Set<AlertKind> enabledKinds) {
         requireVersion(m.schemaVersion(), LeadStageChanged.CURRENT_SCHEMA_VERSION);

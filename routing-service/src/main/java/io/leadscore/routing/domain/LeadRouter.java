@@ -252,14 +252,19 @@ public final class LeadRouter {
      */
     public Routed claim(RoutingPolicy policy, LeadRouting lead, OwnerBook book, String repId, Instant now) {
         if (!lead.isWaiting()) {
-            throw new RoutingRejected("lead " + lead.leadId() + " is not waiting for an owner: it is "
-                    + (lead.stage() == null ? "not routed" : lead.stage().wire())
-                    + (lead.ownerRepId() == null ? "" : ", owned by " + lead.ownerRepId()));
+            throw new RoutingRejected(notWaiting(lead));
         }
         Rep rep = book.rep(repId).orElseThrow(() -> new IllegalArgumentException("unknown rep " + repId));
         String team = rep.teamId() != null ? rep.teamId() : lead.teamId();
         return give(policy, lead, book, new Assignment(team, repId, "a claim"), "claimed by " + repId + " from team "
                 + lead.teamId() + "'s queue", false, now);
+    }
+
+    /** Why {@code lead}, which does not wait for an owner, cannot be claimed. */
+    public static String notWaiting(LeadRouting lead) {
+        return "lead " + lead.leadId() + " is not waiting for an owner: it is "
+                + (lead.stage() == null ? "not routed" : lead.stage().wire())
+                + (lead.ownerRepId() == null ? "" : ", owned by " + lead.ownerRepId());
     }
 
     private Routed give(RoutingPolicy policy, LeadRouting lead, OwnerBook book, Assignment a, String reason,
@@ -273,12 +278,7 @@ public final class LeadRouter {
             b.slaDeadline = null;
             startSlaOrWait(policy, b, stage, now);
         }
-        Transition t = transition(b, stage, stage, RULE_REASSIGN, policy, reason, now);
-        if (!alert) {
-            t = new Transition(t.transitionId(), t.seq(), t.from(), t.to(), t.ruleId(), t.policyVersion(), t.reason(),
-                    t.ownerRepId(), t.teamId(), t.slaDeadline(), false, t.changedAt(), t.scores(), t.attributes(),
-                    t.sourceReceivedAt());
-        }
+        Transition t = transition(b, stage, stage, RULE_REASSIGN, policy, reason, alert && policy.alerts(stage), now);
         return new Routed(b.build(), List.of(t), List.of());
     }
 
@@ -293,11 +293,16 @@ public final class LeadRouter {
 
     private static Transition transition(LeadRouting.Builder b, Stage from, Stage to, String ruleId,
             RoutingPolicy policy, String reason, Instant now) {
+        return transition(b, from, to, ruleId, policy, reason, policy.alerts(to), now);
+    }
+
+    private static Transition transition(LeadRouting.Builder b, Stage from, Stage to, String ruleId,
+            RoutingPolicy policy, String reason, boolean alert, Instant now) {
         b.transitionCount++;
         LeadRouting l = b.build();
         return new Transition(RoutingIds.transitionId(l.tenant(), l.leadId(), b.transitionCount), b.transitionCount,
-                from, to, ruleId, policy.version(), reason, l.ownerRepId(), l.teamId(), l.slaDeadline(),
-                policy.alerts(to), now, l.scoreList(), l.attributes(), l.sourceReceivedAt());
+                from, to, ruleId, policy.version(), reason, l.ownerRepId(), l.teamId(), l.slaDeadline(), alert, now,
+                l.scoreList(), l.attributes(), l.sourceReceivedAt());
     }
 
     static Instant earliest(Instant a, Instant b) {

@@ -130,7 +130,9 @@ public class LeadCommands {
     public Uni<Outcome> claim(String tenant, String leadId, String repId) {
         Instant now = Clocks.now(clock);
         return pool.withTransaction(conn -> load(conn, tenant, leadId)
-                .chain(stored -> mayTake(conn, stored.lead(), repId)
+                .chain(stored -> (stored.lead().isWaiting()
+                        ? mayTake(conn, stored.lead(), repId)
+                        : Uni.createFrom().<OwnerBook>failure(new Forbidden(LeadRouter.notWaiting(stored.lead()))))
                         .chain(book -> policies.active(conn, tenant).chain(policy -> {
                             LeadRouter.Routed r = router.claim(policy, stored.lead(), book, repId, now);
                             var change = new LeadChange(stored.lead(), r.lead(), r.transitions(), List.of(), policy,
@@ -193,15 +195,13 @@ public class LeadCommands {
         if (repId == null) {
             return Uni.createFrom().nullItem();
         }
-        return conn.preparedQuery("SELECT name, team_id, active, capacity FROM sales_rep WHERE tenant = $1 AND rep_id = $2")
+        return conn.preparedQuery("SELECT " + OwnerBooks.REP_COLUMNS + " FROM sales_rep WHERE tenant = $1 AND rep_id = $2")
                 .execute(Tuple.of(tenant, repId))
                 .map(rows -> {
                     if (rows.size() == 0) {
                         throw new BadRequest("repId", "no rep " + repId);
                     }
-                    var r = rows.iterator().next();
-                    return new Rep(repId, r.getString("name"), r.getString("team_id"), r.getBoolean("active"),
-                            r.getInteger("capacity"));
+                    return OwnerBooks.rep(rows.iterator().next());
                 });
     }
 

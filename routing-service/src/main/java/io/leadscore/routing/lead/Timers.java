@@ -2,6 +2,7 @@ package io.leadscore.routing.lead;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -72,51 +73,65 @@ public class Timers {
     /** Processes every timer due now; answers how many leads were handled. */
     public Uni<Integer> runDue() {
         Instant now = Clocks.now(clock);
-        return round(now, 0, 0, 0);
+        return round(now, 0, 0, null);
     }
 
     /**
-     * One transaction's worth of due leads, read from the {@code skip}-th oldest on. A full batch of candidates means
-     * more may be due, so another round follows. The leads this round handled are no longer due; those it could not
-     * claim are held by another replica, which is working through them, so the next round skips past them (as many
-     * as were left out) instead of reading them again: several replicas then share a backlog instead of all but one
-     * stopping at the oldest leads.
+     * One transaction's worth of due leads, the oldest after {@code after} (from the oldest when null). A full batch of
+     * candidates means more may be due, so another round follows, reading on after this round's last candidate: the
+     * leads this round handled are no longer due, and those it could not claim are held by another replica, which is
+     * working through them. Several replicas then share a backlog instead of all but one stopping at the oldest leads
+     * they all read. A lead that becomes due behind the position reached waits for the next run.
      */
-    private Uni<Integer> round(Instant now, int round, int handled, int skip) {
-        return pool.withTransaction(conn -> claimAndRun(conn, now, skip))
+    private Uni<Integer> round(Instant now, int round, int handled, Position after) {
+        return pool.withTransaction(conn -> claimAndRun(conn, now, after))
                 .chain(result -> {
                     publisher.publishInBackground(result.messages());
                     int total = handled + result.leads();
                     return result.candidates() >= config.timerBatchSize() && round + 1 < MAX_ROUNDS
-                            ? round(now, round + 1, total, skip + result.candidates() - result.leads())
+                            ? round(now, round + 1, total, result.last())
                             : Uni.createFrom().item(total);
                 });
     }
 
-    private record RoundResult(int candidates, int leads, List<OutboxMessage> messages) {
+    /** A place in the order due leads are read in: by due instant, then tenant, then lead. */
+    private record Position(OffsetDateTime due, String tenant, String leadId) {
     }
 
-    private Uni<RoundResult> claimAndRun(SqlConnection conn, Instant now, int skip) {
+    private record RoundResult(int candidates, int leads, Position last, List<OutboxMessage> messages) {
+    }
+
+    private Uni<RoundResult> claimAndRun(SqlConnection conn, Instant now, Position after) {
         // Each kind of timer is read off its own partial index, oldest first, so a round costs its batch, not a sort of
         // every due row: after a policy change every lead of the tenant is due at once (measured: 123,000 due re-checks
         // took 134 ms of sorting per 500-lead round with "sla_deadline <= $1 OR recheck_at <= $1 ORDER BY least(..)").
+        // The indexes (V5) order ties (a policy change makes many leads due at the same instant) by tenant and lead, so
+        // reading on after a position is a range scan of one batch.
         // Read without locks: the leads are locked tenant by tenant below (see claim).
-        // Ties (a policy change makes many leads due at the same instant) are broken by tenant and lead, the order of
-        // the indexes (V5), so every round sees the same order and a skip passes the leads another replica holds.
+        String sla = after == null ? "" : " AND (sla_deadline, tenant, lead_id) > ($3, $4, $5)";
+        String recheck = after == null ? "" : " AND (recheck_at, tenant, lead_id) > ($3, $4, $5)";
+        String either = after == null ? "" : " WHERE (due, tenant, lead_id) > ($3, $4, $5)";
+        Tuple params = Tuple.of(LeadStore.ts(now), config.timerBatchSize());
+        if (after != null) {
+            params.addOffsetDateTime(after.due()).addString(after.tenant()).addString(after.leadId());
+        }
         return conn.preparedQuery("WITH sla AS (SELECT tenant, lead_id, sla_deadline AS due FROM lead_stage "
-                + "WHERE sla_deadline <= $1 ORDER BY sla_deadline, tenant, lead_id LIMIT $2::int + $3::int), "
+                + "WHERE sla_deadline <= $1" + sla + " ORDER BY sla_deadline, tenant, lead_id LIMIT $2), "
                 + "recheck AS (SELECT tenant, lead_id, recheck_at AS due FROM lead_stage "
-                + "WHERE recheck_at <= $1 ORDER BY recheck_at, tenant, lead_id LIMIT $2::int + $3::int) "
-                + "SELECT tenant, lead_id FROM (SELECT tenant, lead_id, min(due) AS due FROM "
-                + "(SELECT * FROM sla UNION ALL SELECT * FROM recheck) d GROUP BY tenant, lead_id) u "
-                + "ORDER BY due, tenant, lead_id LIMIT $2 OFFSET $3")
-                .execute(Tuple.of(LeadStore.ts(now), config.timerBatchSize(), skip))
+                + "WHERE recheck_at <= $1" + recheck + " ORDER BY recheck_at, tenant, lead_id LIMIT $2) "
+                + "SELECT tenant, lead_id, due FROM (SELECT tenant, lead_id, min(due) AS due FROM "
+                + "(SELECT * FROM sla UNION ALL SELECT * FROM recheck) d GROUP BY tenant, lead_id) u" + either
+                + " ORDER BY due, tenant, lead_id LIMIT $2")
+                .execute(params)
                 .chain(rows -> {
                     // Tenants in name order, as the score-change consumer locks their owner books (see ScoreRouting).
                     Map<String, List<String>> byTenant = new TreeMap<>();
+                    Position last = null;
                     for (Row r : rows) {
                         byTenant.computeIfAbsent(r.getString("tenant"), k -> new ArrayList<>()).add(r.getString("lead_id"));
+                        last = new Position(r.getOffsetDateTime("due"), r.getString("tenant"), r.getString("lead_id"));
                     }
+                    Position reached = last;
                     List<OutboxMessage> out = new ArrayList<>();
                     AtomicInteger claimedLeads = new AtomicInteger();
                     return Multi.createFrom().iterable(byTenant.entrySet())
@@ -129,7 +144,7 @@ public class Timers {
                                     })
                                     .invoke(out::addAll))
                             .collect().last()
-                            .map(ignored -> new RoundResult(rows.size(), claimedLeads.get(), out));
+                            .map(ignored -> new RoundResult(rows.size(), claimedLeads.get(), reached, out));
                 });
     }
 

@@ -17,8 +17,9 @@ import io.vertx.mutiny.sqlclient.Tuple;
  * Keeps {@code rep_open_leads} honest. Every write of a lead adjusts it in the same transaction, so it only goes wrong
  * when something writes leads without it: a previous version still running during a rolling upgrade, or a hand-made
  * fix in the database. (Two transactions that both create the same new lead, as when a rebalance hands one batch to
- * two replicas, cannot both count it: an open lead has a first transition, and the second fails on that transition's
- * key, rolls back and is retried; NewLeadRaceTest.) Every
+ * two replicas, cannot both count it, nor can the second overwrite the first's row: a new lead always gets its first
+ * transition (from no stage), so the second fails on that transition's key, rolls back and is retried;
+ * NewLeadRaceTest.) Every
  * {@code leadscore.routing.open-leads-reconcile-every} each tenant's counts are compared with its leads and repaired;
  * a repair is logged as a warning, since it means one of these happened.
  */

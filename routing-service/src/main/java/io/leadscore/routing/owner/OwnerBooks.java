@@ -34,6 +34,15 @@ public class OwnerBooks {
         this.mapper = mapper;
     }
 
+    /** The {@code sales_rep} columns {@link #rep(Row)} reads. */
+    public static final String REP_COLUMNS = "rep_id, name, team_id, active, capacity";
+
+    /** A rep from a row of {@link #REP_COLUMNS}. */
+    public static Rep rep(Row r) {
+        return new Rep(r.getString("rep_id"), r.getString("name"), r.getString("team_id"), r.getBoolean("active"),
+                r.getInteger("capacity"));
+    }
+
     public Uni<OwnerBook> lockAndLoad(SqlConnection conn, String tenant) {
         Tuple t = Tuple.of(tenant);
         Map<String, String> cursors = new HashMap<>();
@@ -50,10 +59,9 @@ public class OwnerBooks {
                                 + "priority, is_default FROM sales_team WHERE tenant = $1")
                         .execute(t))
                 .invoke(rows -> rows.forEach(r -> teams.add(team(r))))
-                .chain(() -> conn.preparedQuery("SELECT rep_id, name, team_id, active, capacity FROM sales_rep "
-                        + "WHERE tenant = $1").execute(t))
-                .invoke(rows -> rows.forEach(r -> reps.add(new Rep(r.getString("rep_id"), r.getString("name"),
-                        r.getString("team_id"), r.getBoolean("active"), r.getInteger("capacity")))))
+                .chain(() -> conn.preparedQuery("SELECT " + REP_COLUMNS + " FROM sales_rep WHERE tenant = $1")
+                        .execute(t))
+                .invoke(rows -> rows.forEach(r -> reps.add(rep(r))))
                 .chain(() -> conn.preparedQuery("SELECT rep_id, open_leads FROM rep_open_leads WHERE tenant = $1")
                         .execute(t))
                 .invoke(rows -> rows.forEach(r -> open.put(r.getString("rep_id"), r.getInteger("open_leads"))))

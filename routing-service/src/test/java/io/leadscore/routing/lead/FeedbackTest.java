@@ -264,6 +264,9 @@ class FeedbackTest {
         rep(tenant, "bob").post("/v1/leads/l1/claim").then().statusCode(403)
                 .body("errors[0].message", containsString("it waits in team s's queue, and rep 'bob' is in team t"));
         admin(tenant).post("/v1/leads/l1/claim").then().statusCode(403);
+        io.restassured.RestAssured.given().auth().oauth2(Tokens.repToken(tenant, "ana", "read"))
+                .post("/v1/leads/l1/claim").then().statusCode(403)
+                .body("errors[0].message", containsString("admins give leads with reassign"));
         rep(tenant, "ana").post("/v1/leads/nobody/claim").then().statusCode(404);
         reader(tenant).get("/v1/leads/l1/stage").then().body("waiting", equalTo(true)).body("history", hasSize(1));
 
@@ -278,7 +281,8 @@ class FeedbackTest {
                 MessageKeys.leadKey(tenant, "l1"), c -> "ana".equals(c.ownerRepId()));
         assertEquals(false, changes.get(changes.size() - 1).alert(), "the rep who claimed it needs no alert");
         // Claimed once: it no longer waits, so a second claim is refused and nothing changes.
-        rep(tenant, "ana").post("/v1/leads/l1/claim").then().statusCode(403);
+        rep(tenant, "ana").post("/v1/leads/l1/claim").then().statusCode(403)
+                .body("errors[0].message", equalTo("lead l1 is not waiting for an owner: it is mql, owned by ana"));
         reader(tenant).get("/v1/leads/l1/stage").then().body("history", hasSize(2));
         Fixtures.assertOpenLeadCountsMatchLeads(pool, tenant);
     }
