@@ -22,6 +22,7 @@ import io.leadscore.routing.domain.Stage;
 import io.leadscore.routing.domain.Transition;
 import io.leadscore.routing.domain.owner.OwnerBook;
 import io.leadscore.routing.domain.owner.Rep;
+import io.leadscore.routing.domain.policy.RoutingPolicy;
 import io.leadscore.routing.outbox.OutboxMessage;
 import io.leadscore.routing.outbox.OutboxPublisher;
 import io.leadscore.routing.owner.OwnerBooks;
@@ -111,12 +112,8 @@ public class LeadCommands {
                             if (repId != null && book.rep(repId).isEmpty()) {
                                 throw new BadRequest("repId", "no rep " + repId);
                             }
-                            LeadRouter.Routed r = router.reassign(policy, stored.lead(), book, repId, now);
-                            var change = new LeadChange(stored.lead(), r.lead(), r.transitions(), List.of(), policy,
-                                    TraceContext.current(stored.traceparent()));
-                            return owners.saveCursors(conn, tenant, book)
-                                    .chain(() -> writer.write(conn, List.of(change), List.of()))
-                                    .map(messages -> new Sent(messages, outcome(r, null)));
+                            return saveOwnerChange(conn, tenant, policy, stored, book,
+                                    router.reassign(policy, stored.lead(), book, repId, now));
                         }))))
                 .invoke(sent -> publisher.publishInBackground(sent.messages()))
                 .map(Sent::outcome);
@@ -133,19 +130,23 @@ public class LeadCommands {
                 .chain(stored -> (stored.lead().isWaiting()
                         ? mayTake(conn, stored.lead(), repId)
                         : Uni.createFrom().<OwnerBook>failure(new Forbidden(LeadRouter.notWaiting(stored.lead()))))
-                        .chain(book -> policies.active(conn, tenant).chain(policy -> {
-                            LeadRouter.Routed r = router.claim(policy, stored.lead(), book, repId, now);
-                            var change = new LeadChange(stored.lead(), r.lead(), r.transitions(), List.of(), policy,
-                                    TraceContext.current(stored.traceparent()));
-                            return owners.saveCursors(conn, tenant, book)
-                                    .chain(() -> writer.write(conn, List.of(change), List.of()))
-                                    .map(messages -> new Sent(messages, outcome(r, null)));
-                        }))))
+                        .chain(book -> policies.active(conn, tenant).chain(policy -> saveOwnerChange(conn, tenant,
+                                policy, stored, book, router.claim(policy, stored.lead(), book, repId, now))))))
                 .invoke(sent -> publisher.publishInBackground(sent.messages()))
                 .map(Sent::outcome);
     }
 
     private record Sent(List<OutboxMessage> messages, Outcome outcome) {
+    }
+
+    /** Writes an owner change decided under the locked owner book: the book's cursors, the lead and its transition. */
+    private Uni<Sent> saveOwnerChange(SqlConnection conn, String tenant, RoutingPolicy policy, StoredLead stored,
+            OwnerBook book, LeadRouter.Routed r) {
+        var change = new LeadChange(stored.lead(), r.lead(), r.transitions(), List.of(), policy,
+                TraceContext.current(stored.traceparent()));
+        return owners.saveCursors(conn, tenant, book)
+                .chain(() -> writer.write(conn, List.of(change), List.of()))
+                .map(messages -> new Sent(messages, outcome(r, null)));
     }
 
     private static String notOwned(LeadRouting lead, String repId) {

@@ -194,12 +194,17 @@ class FeedbackTest {
         Fixtures.assertOpenLeadCountsMatchLeads(pool, tenant);
     }
 
-    @Test
-    void aRepsOwnTokenListsReadsAndAcceptsTheLeadsWaitingInItsTeamsQueueUpToItsCapacity() {
-        String tenant = Fixtures.tenant("repclaim");
+    /** Team "s", the default (where the test leads, outside France, wait), and team "t" for France. */
+    static void teamsSAndT(String tenant) {
         admin(tenant).body("{\"name\": \"S\", \"default\": true}").put("/v1/teams/s").then().statusCode(201);
         admin(tenant).body("{\"name\": \"T\", \"territory\": [{\"attribute\": \"country\", \"in\": [\"FR\"]}]}")
                 .put("/v1/teams/t").then().statusCode(201);
+    }
+
+    @Test
+    void aRepsOwnTokenListsReadsAndAcceptsTheLeadsWaitingInItsTeamsQueueUpToItsCapacity() {
+        String tenant = Fixtures.tenant("repclaim");
+        teamsSAndT(tenant);
         admin(tenant).body("{\"name\": \"Ana\", \"team\": \"s\", \"capacity\": 1}").put("/v1/reps/ana").then()
                 .statusCode(201);
         admin(tenant).body("{\"name\": \"Off\", \"team\": \"s\", \"active\": false, \"capacity\": 5}")
@@ -248,9 +253,7 @@ class FeedbackTest {
     @Test
     void aRepsOwnTokenClaimsAWaitingLeadWhichKeepsItsStageAndStartsItsSla() {
         String tenant = Fixtures.tenant("claim");
-        admin(tenant).body("{\"name\": \"S\", \"default\": true}").put("/v1/teams/s").then().statusCode(201);
-        admin(tenant).body("{\"name\": \"T\", \"territory\": [{\"attribute\": \"country\", \"in\": [\"FR\"]}]}")
-                .put("/v1/teams/t").then().statusCode(201);
+        teamsSAndT(tenant);
         admin(tenant).body("{\"name\": \"Ana\", \"team\": \"s\", \"capacity\": 0}").put("/v1/reps/ana").then()
                 .statusCode(201);
         admin(tenant).body("{\"name\": \"Bob\", \"team\": \"t\", \"capacity\": 5}").put("/v1/reps/bob").then()
