@@ -123,7 +123,14 @@ public final class TokenMain {
     /** The {@code kid} of the tokens signed with {@code dir}'s key. */
     static String keyId(Path dir) throws IOException {
         Path file = dir.resolve(KEY_ID_FILE);
-        return Files.exists(file) ? Files.readString(file, StandardCharsets.US_ASCII).strip() : LEGACY_KEY_ID;
+        if (!Files.exists(file)) {
+            return LEGACY_KEY_ID;
+        }
+        String id = Files.readString(file, StandardCharsets.US_ASCII).strip();
+        if (id.isEmpty()) {
+            throw new IllegalArgumentException(file + " is empty; it names the key in every token signed with it");
+        }
+        return id;
     }
 
     /**
@@ -142,7 +149,13 @@ public final class TokenMain {
             if (!ids.add(kid)) {
                 throw new IllegalArgumentException("key id " + kid + " of " + dir + " is listed twice");
             }
-            var jwk = PublicJsonWebKey.Factory.newPublicJwk(KeyUtils.decodePublicKey(Files.readString(pem)));
+            java.security.PublicKey key;
+            try {
+                key = KeyUtils.decodePublicKey(Files.readString(pem));
+            } catch (Exception e) {
+                throw new IllegalArgumentException(pem + " is not a PEM public key (" + e.getMessage() + ")");
+            }
+            var jwk = PublicJsonWebKey.Factory.newPublicJwk(key);
             jwk.setKeyId(kid);
             jwk.setUse("sig");
             jwk.setAlgorithm("RS256");

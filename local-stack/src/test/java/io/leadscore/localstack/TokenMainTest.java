@@ -89,6 +89,18 @@ class TokenMainTest {
         IllegalArgumentException missing = assertThrows(IllegalArgumentException.class,
                 () -> TokenMain.jwks(List.of(tmp.resolve("nowhere"))));
         assertEquals("no verification-key.pem in " + tmp.resolve("nowhere"), missing.getMessage());
+        Path garbled = keys("garbled");
+        Files.writeString(garbled.resolve("verification-key.pem"), "not a key");
+        IllegalArgumentException notAKey = assertThrows(IllegalArgumentException.class,
+                () -> TokenMain.jwks(List.of(garbled)));
+        assertTrue(notAKey.getMessage().startsWith(garbled.resolve("verification-key.pem") + " is not a PEM public key"),
+                notAKey.getMessage());
+        Path unnamed = keys("unnamed");
+        Files.writeString(unnamed.resolve(TokenMain.KEY_ID_FILE), "\n");
+        IllegalArgumentException empty = assertThrows(IllegalArgumentException.class,
+                () -> TokenMain.jwks(List.of(unnamed)));
+        assertTrue(empty.getMessage().endsWith("key-id is empty; it names the key in every token signed with it"),
+                empty.getMessage());
     }
 
     private Path keys(String name) throws Exception {
