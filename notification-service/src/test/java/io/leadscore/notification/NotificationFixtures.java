@@ -41,6 +41,14 @@ public final class NotificationFixtures {
 
     public static LeadStageChanged stageChanged(String tenant, String leadId, String transitionId, String from,
             String to, String ruleId, String owner, boolean alert) {
+        return stageChanged(tenant, leadId, transitionId, from, to, ruleId, owner, alert,
+                Map.<String, Object>of("firstName", "Ana", "lastName", "Silva", "jobTitle", "VP Marketing", "company",
+                        "Acme"));
+    }
+
+    /** As above, with the lead's own attributes. */
+    public static LeadStageChanged stageChanged(String tenant, String leadId, String transitionId, String from,
+            String to, String ruleId, String owner, boolean alert, Map<String, Object> attributes) {
         Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
         return new LeadStageChanged(LeadStageChanged.CURRENT_SCHEMA_VERSION, tenant, leadId, transitionId, from, to,
                 ruleId, 1, List.of(new LeadStageChanged.ModelScore("engagement", 1, 87, "hot", List.of(
@@ -49,8 +57,7 @@ public final class NotificationFixtures {
                         new ScoreChanged.RuleContribution("careers", 1, -10, "Visited careers"))),
                         new LeadStageChanged.ModelScore("fit", 2, 55.5, "warm")),
                 owner, "team-a", "score crossed the " + to + " threshold", now.plusSeconds(3600), alert, now,
-                Map.of("firstName", "Ana", "lastName", "Silva", "jobTitle", "VP Marketing", "company", "Acme"),
-                now.minusMillis(20));
+                attributes, now.minusMillis(20));
     }
 
     public static LeadEscalated escalated(String tenant, String leadId, String escalationId, String manager) {

@@ -1,5 +1,7 @@
 package io.leadscore.notification.channel;
 
+import java.util.regex.Pattern;
+
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.leadscore.notification.domain.AlertContent;
@@ -16,14 +18,21 @@ import io.quarkus.qute.TemplateData;
 @TemplateData(target = AlertContent.ScoreLine.class)
 public class AlertRenderer {
 
+    private static final Pattern LINE_BREAKS_AND_CONTROLS = Pattern.compile("[\\p{Cntrl}\\u0085\\u2028\\u2029]+");
+
     private final Engine engine;
 
     public AlertRenderer(Engine engine) {
         this.engine = engine;
     }
 
+    /**
+     * One line, whatever the lead's data holds (ingest accepts line breaks in attribute values). The mail client refuses
+     * a subject with a line break, so such a lead's alert failed on every attempt and never reached the rep; a laxer
+     * client would have ended the Subject header there and sent the rest as headers of its own.
+     */
     public String emailSubject(AlertContent c) {
-        return render("alerts/email-subject.txt", c).strip();
+        return LINE_BREAKS_AND_CONTROLS.matcher(render("alerts/email-subject.txt", c)).replaceAll(" ").strip();
     }
 
     public String emailHtml(AlertContent c) {

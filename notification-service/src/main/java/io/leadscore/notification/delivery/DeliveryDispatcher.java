@@ -76,12 +76,19 @@ public class DeliveryDispatcher {
         senders.forEach(s -> this.senders.put(s.channel(), s));
     }
 
-    /** Sends the leased deliveries; completes when every one of them has been attempted or rescheduled. */
-    public Uni<Void> dispatch(List<Long> ids) {
-        if (ids.isEmpty()) {
+    /**
+     * Sends the leased deliveries; completes when every one of them has been attempted or rescheduled. A delivery whose
+     * lease ran out before its send could start is skipped: the worker leases it again (here or on another replica).
+     */
+    public Uni<Void> dispatch(List<Lease> leases) {
+        if (leases.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        return store.load(ids).chain(deliveries -> {
+        return store.load(leases, clock.instant()).chain(deliveries -> {
+            if (deliveries.size() < leases.size()) {
+                LOG.infof("%d of %d leased deliveries not sent here: no longer pending under their lease (it ran "
+                        + "out, and the worker leases them again)", leases.size() - deliveries.size(), leases.size());
+            }
             if (deliveries.isEmpty()) {
                 return Uni.createFrom().voidItem();
             }

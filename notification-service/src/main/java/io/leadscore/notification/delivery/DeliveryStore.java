@@ -73,8 +73,11 @@ public class DeliveryStore {
                 });
     }
 
-    /** Inserts deliveries (the unique idempotency key skips any that exist); returns the ids to send right away. */
-    public Uni<List<Long>> insertDeliveries(SqlClient client, List<NewDelivery> deliveries, Instant now) {
+    /**
+     * Inserts deliveries (the unique idempotency key skips any that exist); returns the leases of those to send right
+     * away.
+     */
+    public Uni<List<Lease>> insertDeliveries(SqlClient client, List<NewDelivery> deliveries, Instant now) {
         if (deliveries.isEmpty()) {
             return Uni.createFrom().item(List.of());
         }
@@ -90,16 +93,12 @@ public class DeliveryStore {
         return client.preparedQuery("INSERT INTO delivery (tenant, idempotency_key, alert_id, lead_id, rep_id, kind, "
                 + "channel, status, reason, next_attempt_at, locked_until, created_at, updated_at, traceparent) "
                 + "VALUES ($1, $2, $3, $4, $5, $6, $7, 'pending', $8, $9, $10, $11, $11, $12) "
-                + "ON CONFLICT (tenant, idempotency_key) DO NOTHING RETURNING id, locked_until IS NOT NULL AS now")
+                + "ON CONFLICT (tenant, idempotency_key) DO NOTHING RETURNING id, locked_until")
                 .executeBatch(tuples)
                 .map(first -> {
-                    List<Long> sendNow = new ArrayList<>();
+                    List<Lease> sendNow = new ArrayList<>();
                     for (RowSet<Row> rows = first; rows != null; rows = rows.next()) {
-                        for (Row r : rows) {
-                            if (r.getBoolean("now")) {
-                                sendNow.add(r.getLong("id"));
-                            }
-                        }
+                        sendNow.addAll(leases(rows));
                     }
                     return sendNow;
                 });
@@ -110,7 +109,7 @@ public class DeliveryStore {
      * taking at most {@code perTenant} of any one tenant and interleaving tenants, so one tenant's backlog cannot
      * crowd out the others. {@code FOR UPDATE SKIP LOCKED} lets replicas claim side by side without taking the same row.
      */
-    public Uni<List<Long>> claimDue(Instant now, Instant leaseUntil, int batch, int perTenant) {
+    public Uni<List<Lease>> claimDue(Instant now, Instant leaseUntil, int batch, int perTenant) {
         return pool.preparedQuery("WITH due AS (SELECT id, tenant, next_attempt_at FROM delivery "
                 + "WHERE status = 'pending' AND next_attempt_at <= $1 AND (locked_until IS NULL OR locked_until < $1) "
                 + "ORDER BY next_attempt_at LIMIT $3 * 4 FOR UPDATE SKIP LOCKED), "
@@ -118,13 +117,21 @@ public class DeliveryStore {
                 + "ORDER BY next_attempt_at) AS rn FROM due), "
                 + "picked AS (SELECT id FROM ranked WHERE rn <= $4 ORDER BY rn, next_attempt_at LIMIT $3) "
                 + "UPDATE delivery d SET locked_until = $2, updated_at = $1 FROM picked WHERE d.id = picked.id "
-                + "RETURNING d.id")
+                + "RETURNING d.id, d.locked_until")
                 .execute(Tuple.of(utc(now), utc(leaseUntil), batch, perTenant))
-                .map(rows -> {
-                    List<Long> ids = new ArrayList<>();
-                    rows.forEach(r -> ids.add(r.getLong("id")));
-                    return ids;
-                });
+                .map(DeliveryStore::leases);
+    }
+
+    /** The leases among returned {@code id, locked_until} rows (rows without a lease, held for later, are not sent). */
+    private static List<Lease> leases(RowSet<Row> rows) {
+        List<Lease> leases = new ArrayList<>();
+        for (Row r : rows) {
+            OffsetDateTime until = r.getOffsetDateTime("locked_until");
+            if (until != null) {
+                leases.add(new Lease(r.getLong("id"), until.toInstant()));
+            }
+        }
+        return leases;
     }
 
     /**
@@ -149,18 +156,26 @@ public class DeliveryStore {
     }
 
     /** Leases one delivery if it is due and free; empty when another replica (or the worker) already took it. */
-    public Uni<List<Long>> claimOne(long id, Instant now, Instant leaseUntil) {
+    public Uni<List<Lease>> claimOne(long id, Instant now, Instant leaseUntil) {
         return pool.preparedQuery("UPDATE delivery SET locked_until = $3, updated_at = $2 WHERE id = $1 "
                 + "AND status = 'pending' AND next_attempt_at <= $2 AND (locked_until IS NULL OR locked_until < $2) "
-                + "RETURNING id")
+                + "RETURNING id, locked_until")
                 .execute(Tuple.of(id, utc(now), utc(leaseUntil)))
-                .map(rows -> rows.size() == 0 ? List.<Long>of() : List.of(id));
+                .map(DeliveryStore::leases);
     }
 
-    public Uni<List<ClaimedDelivery>> load(List<Long> ids) {
+    /**
+     * The leased deliveries still pending under exactly these leases, which have not run out at {@code now}. A lease
+     * that ran out (a commit or a queue that took longer than the lease) may already have been taken by another
+     * replica's worker; its delivery is left to that holder.
+     */
+    public Uni<List<ClaimedDelivery>> load(List<Lease> leases, Instant now) {
         return pool.preparedQuery("SELECT d.*, a.body FROM delivery d JOIN alert a ON a.id = d.alert_id "
-                + "WHERE d.id = ANY($1) AND d.status = 'pending' ORDER BY d.id")
-                .execute(Tuple.of(ids.toArray(Long[]::new)))
+                + "JOIN unnest($1::bigint[], $2::timestamptz[]) AS lease(id, until) "
+                + "ON lease.id = d.id AND lease.until = d.locked_until "
+                + "WHERE d.status = 'pending' AND d.locked_until > $3 ORDER BY d.id")
+                .execute(Tuple.of(leases.stream().map(Lease::deliveryId).toArray(Long[]::new),
+                        leases.stream().map(l -> utc(l.until())).toArray(OffsetDateTime[]::new), utc(now)))
                 .map(rows -> {
                     List<ClaimedDelivery> result = new ArrayList<>();
                     for (Row r : rows) {

@@ -48,14 +48,14 @@ public class DeliveryWorker {
     public Uni<Integer> runDue() {
         Instant now = clock.instant();
         return store.claimDue(now, now.plus(config.lease()), config.batchSize(), config.perTenantBatch())
-                .invoke(ids -> start(ids))
+                .invoke(leases -> start(leases))
                 .map(List::size);
     }
 
-    private void start(List<Long> ids) {
-        if (!ids.isEmpty()) {
-            dispatcher.dispatch(ids).subscribe().with(ignored -> {
-            }, e -> LOG.warnf("Dispatching %d due deliveries failed: %s", ids.size(), e.getMessage()));
+    private void start(List<Lease> leases) {
+        if (!leases.isEmpty()) {
+            dispatcher.dispatch(leases).subscribe().with(ignored -> {
+            }, e -> LOG.warnf("Dispatching %d due deliveries failed: %s", leases.size(), e.getMessage()));
         }
     }
 }

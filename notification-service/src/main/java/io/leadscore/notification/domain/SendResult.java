@@ -20,7 +20,7 @@ public record SendResult(Outcome outcome, String response) {
     }
 
     public SendResult {
-        response = shorten(response);
+        response = shorten(withoutNul(response));
     }
 
     public static SendResult delivered(String response) {
@@ -54,6 +54,14 @@ public record SendResult(Outcome outcome, String response) {
             return delivered(response);
         }
         return code >= 400 && code < 500 ? transientFailure(response) : permanentFailure(response);
+    }
+
+    /**
+     * A provider's body may hold NUL characters (a binary or compressed answer), which PostgreSQL's text refuses: the
+     * attempt could then never be recorded, and the delivery would be sent again each time its lease ran out.
+     */
+    private static String withoutNul(String s) {
+        return s == null || s.indexOf('\u0000') < 0 ? s : s.replace('\u0000', '\uFFFD');
     }
 
     private static String shorten(String s) {

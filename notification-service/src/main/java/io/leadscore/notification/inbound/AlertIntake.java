@@ -14,6 +14,7 @@ import io.leadscore.notification.config.NotificationConfig;
 import io.leadscore.notification.contact.ContactStore;
 import io.leadscore.notification.contact.StoredContact;
 import io.leadscore.notification.delivery.DeliveryStore;
+import io.leadscore.notification.delivery.Lease;
 import io.leadscore.notification.delivery.NewDelivery;
 import io.leadscore.notification.domain.Alert;
 import io.leadscore.notification.domain.Channel;
@@ -42,8 +43,8 @@ public class AlertIntake {
         this.config = config;
     }
 
-    /** Returns the deliveries to send right after the commit (the rest are held for quiet hours). */
-    public Uni<List<Long>> accept(SqlConnection conn, List<Alert> alerts, Instant now) {
+    /** Returns the leases of the deliveries to send right after the commit (the rest are held for quiet hours). */
+    public Uni<List<Lease>> accept(SqlConnection conn, List<Alert> alerts, Instant now) {
         return accept(conn, alerts, Map.of(), now);
     }
 
@@ -53,7 +54,7 @@ public class AlertIntake {
      *
      * @param traceparents by alert (the very instances in {@code alerts}); alerts without one start their own trace
      */
-    public Uni<List<Long>> accept(SqlConnection conn, List<Alert> alerts, Map<Alert, String> traceparents,
+    public Uni<List<Lease>> accept(SqlConnection conn, List<Alert> alerts, Map<Alert, String> traceparents,
             Instant now) {
         if (alerts.isEmpty()) {
             return Uni.createFrom().item(List.of());

@@ -106,9 +106,10 @@ public class RoutingMessagesConsumer {
                 parsed.add(new Parsed(record, null, "not a " + type.getSimpleName() + ": " + e.getMessage(), null));
             }
         }
-        Instant now = clock.instant();
         return pool.withTransaction(conn -> settings.enabledKinds(conn, tenants)
                 .chain(enabled -> {
+                    // Read on every try: a retry after a long outage must not commit leases that already ran out.
+                    Instant now = clock.instant();
                     List<Alert> alerts = new ArrayList<>();
                     Map<Alert, String> traceparents = new IdentityHashMap<>();
                     List<Rejected> rejected = new ArrayList<>();

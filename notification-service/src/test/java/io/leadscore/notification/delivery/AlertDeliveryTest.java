@@ -536,6 +536,85 @@ class AlertDeliveryTest {
         }
     }
 
+    @Inject
+    DeliveryDispatcher dispatcher;
+
+    /**
+     * The consumer commits a batch's deliveries under a lease and sends them after the commit. If the commit took longer
+     * than the lease (a database outage retried), the worker may lease them again meanwhile: a send under the old lease
+     * would reach the rep twice. Only the holder of the current, unexpired lease sends.
+     */
+    @Test
+    void aDeliveryIsSentOnlyUnderItsCurrentLeaseSoALateSenderCannotSendItTwice() {
+        String tenant = NotificationFixtures.newTenant();
+        String path = "/hooks/" + tenant;
+        // Slow enough that the worker's send is still in flight when the late sender tries.
+        http.stubFor(post(urlPathEqualTo(path)).willReturn(aResponse().withStatus(200).withFixedDelay(1500)));
+        NotificationFixtures.putContact(tenant, "rep-1", contact(tenant, "x@example.com", phone(),
+                "{\"sql\": [\"webhook\"]}", ""));
+        Alert alert = AlertDecider.decide(NotificationFixtures.stageChanged(tenant, "lead-1",
+                UUID.randomUUID().toString(), "mql", "sql", "sql-hot", "rep-1", true), TenantSettingsStore.ALL)
+                .orElseThrow();
+        Instant now = clock.instant();
+        // Committed with a lease that ran out a second ago.
+        List<Lease> late = pool.withTransaction(conn -> store.insertAlerts(conn, List.of(alert), now)
+                .chain(inserted -> store.insertDeliveries(conn, List.of(new NewDelivery(inserted.get(0).id(), alert,
+                        Channel.WEBHOOK, now.minusSeconds(61), now.minusSeconds(1), null)), now)))
+                .await().indefinitely();
+        assertEquals(1, late.size());
+
+        dispatcher.dispatch(late).await().indefinitely();
+        assertEquals(0, requests(path).size(), "a lease that ran out sends nothing");
+
+        assertTrue(worker.runDue().await().indefinitely() >= 1);
+        await().atMost(Duration.ofSeconds(5)).until(() -> requests(path).size() == 1);
+        // The worker's send is in flight under its new lease; the old holder must not send again.
+        dispatcher.dispatch(late).await().indefinitely();
+        Map<String, Object> sent = awaitDeliveries(tenant, "lead-1", all(1, "delivered")).get(0);
+        assertEquals(1, attempts(sent).size(), sent.toString());
+        assertEquals(1, requests(path).size());
+    }
+
+    /** PostgreSQL's text refuses NUL: an answer holding one must still be recorded, not resent at every lease's end. */
+    @Test
+    void aProviderAnswerWithANulCharacterIsRecordedAndTheDeliverySentOnce() {
+        String tenant = NotificationFixtures.newTenant();
+        String path = "/hooks/" + tenant;
+        http.stubFor(post(urlPathEqualTo(path)).willReturn(aResponse().withStatus(200).withBody("ok\u0000done")));
+        NotificationFixtures.putContact(tenant, "rep-1", contact(tenant, "x@example.com", phone(),
+                "{\"sql\": [\"webhook\"]}", ""));
+        NotificationFixtures.produce(Topics.LEADS_SQL, NotificationFixtures.stageChanged(tenant, "lead-1",
+                UUID.randomUUID().toString(), "mql", "sql", "sql-hot", "rep-1", true));
+
+        Map<String, Object> sent = awaitDeliveries(tenant, "lead-1", all(1, "delivered")).get(0);
+        assertEquals("HTTP 200: ok\uFFFDdone", attempts(sent).get(0).get("response"));
+        assertEquals(1, requests(path).size());
+    }
+
+    /**
+     * A line break in the lead's name must neither stop the alert (the mail client refuses a multi-line subject: six
+     * failed attempts) nor end the Subject header and start a header of its own.
+     */
+    @Test
+    void aLineBreakInTheLeadsNameStaysInsideTheSubject() throws Exception {
+        String tenant = NotificationFixtures.newTenant();
+        String email = "ana-" + tenant + "@example.com";
+        NotificationFixtures.putContact(tenant, "rep-1", contact(tenant, email, phone(), "{\"sql\": [\"email\"]}",
+                ""));
+        NotificationFixtures.produce(Topics.LEADS_SQL, NotificationFixtures.stageChanged(tenant, "lead-1",
+                UUID.randomUUID().toString(), "mql", "sql", "sql-hot", "rep-1", true,
+                Map.<String, Object>of("firstName", "Ana", "lastName",
+                        "Silva\r\nReply-To: x@evil.example\nBcc: y@evil.example")));
+
+        awaitDeliveries(tenant, "lead-1", all(1, "delivered"));
+        MimeMessage mail = mailTo(email).get(0);
+        assertEquals("Hot lead, sales-qualified: Ana Silva Reply-To: x@evil.example Bcc: y@evil.example "
+                + "(Engagement 87 (hot))", mail.getSubject());
+        assertEquals(null, mail.getHeader("Reply-To"));
+        assertEquals(null, mail.getHeader("Bcc"));
+        assertEquals(1, mail.getAllRecipients().length);
+    }
+
     @Test
     void theDeliveryLogValidatesItsFiltersAndIsTenantScoped() {
         String tenant = NotificationFixtures.newTenant();
