@@ -17,6 +17,13 @@ public record Fact(String eventId, String type, Instant occurredAt, Map<String, 
 
     public static final String PROFILE_UPDATED = "profile_updated";
 
+    /**
+     * The instants a fact may occur at, and a score be asked for: years 1 to 9999. Far beyond them a fact's age no
+     * longer fits the decay arithmetic, and PostgreSQL cannot store the instant either.
+     */
+    public static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
+    public static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999999Z");
+
     /** The order of the event log: by time, ties broken by event id, so that arrival order never matters. */
     public static final Comparator<Fact> LOG_ORDER = Comparator.comparing(Fact::occurredAt)
             .thenComparing(Fact::eventId);

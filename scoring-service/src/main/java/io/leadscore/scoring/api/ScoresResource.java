@@ -20,6 +20,7 @@ import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 
 import io.leadscore.scoring.engine.Explanation;
+import io.leadscore.scoring.engine.Fact;
 import io.leadscore.scoring.engine.LeadLog;
 import io.leadscore.scoring.engine.ScoreResult;
 import io.leadscore.scoring.engine.Scorer;
@@ -80,7 +81,8 @@ public class ScoresResource {
         try {
             instant = instant(at);
         } catch (DateTimeParseException e) {
-            return Uni.createFrom().item(ApiErrors.badRequest(null, "at", "'" + at + "' is not an ISO-8601 instant"));
+            return Uni.createFrom()
+                    .item(ApiErrors.badRequest(null, "at", "'" + at + "' is not an ISO-8601 instant in the years 1 to 9999"));
         }
         if (modelVersion != null && modelId == null) {
             return Uni.createFrom().item(ApiErrors.badRequest(null, "modelVersion", "needs model= to name the model"));
@@ -126,7 +128,8 @@ public class ScoresResource {
         try {
             instant = instant(at);
         } catch (DateTimeParseException e) {
-            return Uni.createFrom().item(ApiErrors.badRequest(null, "at", "'" + at + "' is not an ISO-8601 instant"));
+            return Uni.createFrom()
+                    .item(ApiErrors.badRequest(null, "at", "'" + at + "' is not an ISO-8601 instant in the years 1 to 9999"));
         }
         return model(tenant, modelId, modelVersion).chain(model -> {
             if (model == null) {
@@ -187,7 +190,18 @@ public class ScoresResource {
         return param == null ? null : Integer.valueOf(param);
     }
 
+    /**
+     * The instant {@code ?at=} names, now when absent. Years 1 to 9999 only: beyond them the decay of a lead's events
+     * cannot be computed, and the answer would be a 500 instead of a precise 400.
+     */
     static Instant instant(String at) {
-        return at == null || at.isBlank() ? Instant.now() : OffsetDateTime.parse(at).toInstant();
+        if (at == null || at.isBlank()) {
+            return Instant.now();
+        }
+        Instant instant = OffsetDateTime.parse(at).toInstant();
+        if (instant.isBefore(Fact.EARLIEST) || instant.isAfter(Fact.LATEST)) {
+            throw new DateTimeParseException("outside the years 1 to 9999", at, 0);
+        }
+        return instant;
     }
 }

@@ -3,6 +3,7 @@ package io.leadscore.scoring.eventstore;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -21,7 +22,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.leadscore.contracts.LeadEvent;
 import io.leadscore.contracts.MessageHeaders;
+import io.leadscore.contracts.MessageKeys;
 import io.leadscore.contracts.Topics;
+import io.leadscore.scoring.engine.Fact;
 import io.leadscore.scoring.projection.LiveScoring;
 import io.leadscore.scoring.projection.ScoreChangePublisher;
 import io.smallrye.mutiny.Uni;
@@ -67,6 +70,9 @@ public class LeadEventsConsumer {
                 .publishPercentileHistogram().register(registry);
     }
 
+    /** Tries of a whole batch before its events are stored one by one. */
+    static final int BATCH_RETRIES = 3;
+
     @Incoming(Topics.LEAD_EVENTS)
     public Uni<Void> consume(KafkaRecordBatch<String, String> batch) {
         List<StoredEvent> parsed = new ArrayList<>();
@@ -81,30 +87,68 @@ public class LeadEventsConsumer {
         Uni<Void> dlq = deadLettered.isEmpty()
                 ? Uni.createFrom().voidItem()
                 : Uni.join().all(deadLettered).andFailFast().replaceWithVoid();
+        this.deadLettered.increment(deadLettered.size());
         // Millisecond precision: the instant is stored (PostgreSQL keeps microseconds) and must reproduce exactly.
         Instant now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
-        // One transaction per poll batch: the facts, the projections they change and the outbox of ScoreChanged
-        // messages commit together; only then are the messages published and the batch acknowledged.
-        // A failure (database down, a concurrent append during a rebalance) rolls the batch back and retries it with
-        // back-off; the batch is never acknowledged, and so never skipped, before it is durable.
-        return dlq.chain(() -> pool.withTransaction(conn -> store.append(conn, parsed)
-                .chain(appended -> scoring.onNewEvents(conn, appended, now)))
+        // The batch is never acknowledged, and so never skipped, before every event in it is durable or dead-lettered.
+        // A failure while the database does not answer fails the batch, which is retried with back-off until it does.
+        return dlq.chain(() -> storeOrSetAside(parsed, now)
                 .onFailure().invoke(e -> LOG.warnf("Storing a batch of %d events failed, retrying: %s", parsed.size(),
                         e.getMessage()))
                 .onFailure().retry().withBackOff(Duration.ofMillis(200), Duration.ofSeconds(10)).indefinitely())
-                .invoke(scoring::committed)
-                .invoke(() -> recordMetrics(parsed, deadLettered.size()))
-                // The changes are durable in the outbox: hand them to the producer from memory and acknowledge the
-                // batch without waiting for the broker, so the next batch's database work overlaps this one's sends.
-                // A send that fails leaves its row in the outbox for the sweeper; the facts are already safe.
-                .call(result -> publisher.publishInBackground(result.outbox()))
                 .chain(() -> Uni.createFrom().completionStage(batch.ack()));
     }
 
-    private void recordMetrics(List<StoredEvent> parsed, int deadLetteredCount) {
+    /**
+     * One transaction per poll batch: the facts, the projections they change and the outbox of ScoreChanged messages
+     * commit together; only then are the messages published. A batch that keeps failing (beyond a concurrent append
+     * during a rebalance, which a retry settles) while the database answers holds an event that cannot be stored or
+     * scored: the events are then stored one by one and the one that still fails is dead-lettered with the reason,
+     * instead of stopping its partition, and every tenant on it, for good.
+     */
+    private Uni<Void> storeOrSetAside(List<StoredEvent> events, Instant now) {
+        return store(events, now)
+                .onFailure().retry().withBackOff(Duration.ofMillis(200), Duration.ofSeconds(2)).atMost(BATCH_RETRIES)
+                .onFailure().recoverWithUni(failure -> oneByOne(events, now, failure));
+    }
+
+    private Uni<Void> store(List<StoredEvent> events, Instant now) {
+        return pool.withTransaction(conn -> store.append(conn, events)
+                .chain(appended -> scoring.onNewEvents(conn, appended, now)))
+                .invoke(scoring::committed)
+                .invoke(() -> recordMetrics(events))
+                // The changes are durable in the outbox: hand them to the producer from memory without waiting for the
+                // broker, so the next batch's database work overlaps this one's sends. A send that fails leaves its row
+                // in the outbox for the sweeper; the facts are already safe.
+                .call(result -> publisher.publishInBackground(result.outbox()))
+                .replaceWithVoid();
+    }
+
+    private Uni<Void> oneByOne(List<StoredEvent> events, Instant now, Throwable batchFailure) {
+        return databaseAnswers(batchFailure).chain(() -> {
+            LOG.warnf("Storing a batch of %d events keeps failing (%s); storing them one by one", events.size(),
+                    batchFailure.getMessage());
+            Uni<Void> chain = Uni.createFrom().voidItem();
+            for (StoredEvent event : events) {
+                chain = chain.chain(() -> store(List.of(event), now)
+                        .onFailure().retry().withBackOff(Duration.ofMillis(200), Duration.ofSeconds(1)).atMost(2)
+                        .onFailure().recoverWithUni(failure -> databaseAnswers(failure)
+                                .chain(() -> deadLetter(MessageKeys.leadKey(event.tenant(), event.leadId()),
+                                        event.payload(), "storing or scoring failed: " + failure.getMessage()))
+                                .invoke(() -> deadLettered.increment())));
+            }
+            return chain;
+        });
+    }
+
+    /** Completes when the database answers; fails with {@code failure} when it does not (nothing is set aside then). */
+    private Uni<Void> databaseAnswers(Throwable failure) {
+        return pool.query("SELECT 1").execute().replaceWithVoid().onFailure().transform(down -> failure);
+    }
+
+    private void recordMetrics(List<StoredEvent> parsed) {
         Instant committed = Instant.now();
         scored.increment(parsed.size());
-        this.deadLettered.increment(deadLetteredCount);
         for (StoredEvent e : parsed) {
             ingestToScore.record(java.time.Duration.between(e.receivedAt(), committed));
         }
@@ -135,8 +179,15 @@ public class LeadEventsConsumer {
         if (e.occurredAt() == null) {
             throw new InvalidLeadEventException("occurredAt is missing");
         }
-        return new StoredEvent(e.tenant(), e.leadId(), e.eventId(), e.type(), e.occurredAt(),
-                e.receivedAt() == null ? e.occurredAt() : e.receivedAt(), json, traceparent,
+        if (e.occurredAt().isBefore(Fact.EARLIEST) || e.occurredAt().isAfter(Fact.LATEST)) {
+            throw new InvalidLeadEventException("occurredAt " + e.occurredAt() + " is outside the years 1 to 9999");
+        }
+        // To the microsecond, as PostgreSQL stores it: replay and rebuild read the stored instant back, so live
+        // scoring must order and age the event by that same instant (two events within one microsecond otherwise
+        // came out in one order live and in another replayed).
+        Instant occurredAt = e.occurredAt().truncatedTo(ChronoUnit.MICROS);
+        return new StoredEvent(e.tenant(), e.leadId(), e.eventId(), e.type(), occurredAt,
+                e.receivedAt() == null ? occurredAt : e.receivedAt().truncatedTo(ChronoUnit.MICROS), json, traceparent,
                 e.properties() == null ? Map.of() : e.properties(), e.attributes());
     }
 

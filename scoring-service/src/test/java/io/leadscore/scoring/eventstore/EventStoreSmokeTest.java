@@ -2,6 +2,7 @@ package io.leadscore.scoring.eventstore;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.sql.Connection;
@@ -11,6 +12,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
+
+import jakarta.inject.Inject;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -105,6 +108,96 @@ class EventStoreSmokeTest {
             }, r -> r != null);
             String reason = new String(dead.headers().lastHeader(MessageHeaders.DEAD_LETTER_REASON).value());
             assertTrue(reason.contains("NUL"), reason);
+        }
+    }
+
+    @Inject
+    LeadEventsConsumer consumer;
+
+    /**
+     * PostgreSQL keeps microseconds, and replay reads the stored instant back: live scoring must see the same instant,
+     * or two events within one microsecond are folded in one order live and in the other replayed.
+     */
+    @Test
+    void occurredAtIsKeptToTheMicrosecondAsStoredAndOutOfRangeInstantsAreRefused() throws Exception {
+        var precise = new LeadEvent(1, "acme", "evt-1", "lead-1", "page_view",
+                Instant.parse("2026-11-01T10:00:00.123456789Z"), Instant.parse("2026-11-01T10:00:01.000000999Z"),
+                Map.of(), null);
+        StoredEvent stored = consumer.parse(ContractsJson.mapper().writeValueAsString(precise), null);
+        assertEquals(Instant.parse("2026-11-01T10:00:00.123456Z"), stored.occurredAt());
+        assertEquals(Instant.parse("2026-11-01T10:00:01Z"), stored.receivedAt());
+
+        var ancient = new LeadEvent(1, "acme", "evt-2", "lead-1", "page_view", Instant.parse("-5000-01-01T00:00:00Z"),
+                null, Map.of(), null);
+        var refused = assertThrows(LeadEventsConsumer.InvalidLeadEventException.class,
+                () -> consumer.parse(ContractsJson.mapper().writeValueAsString(ancient), null));
+        assertTrue(refused.getMessage().contains("outside the years 1 to 9999"), refused.getMessage());
+    }
+
+    /** PostgreSQL cannot store an instant 5,000 years BC: such an event must not stop its partition. */
+    @Test
+    void anEventAtAnInstantPostgreSqlCannotStoreIsDeadLetteredAndLaterEventsStillLand() throws Exception {
+        String leadId = "lead-" + UUID.randomUUID();
+        var ancient = new LeadEvent(1, "acme", "evt-" + UUID.randomUUID(), leadId, "page_view",
+                Instant.parse("-5000-01-01T00:00:00Z"), null, Map.of(), null);
+        var good = new LeadEvent(1, "acme", "evt-" + UUID.randomUUID(), leadId, "email_open",
+                Instant.parse("2026-11-01T10:00:01Z"), null, Map.of(), null);
+        produce(ancient, good);
+        await().atMost(Duration.ofSeconds(20)).until(() -> countEvents(leadId) == 1);
+        assertTrue(deadLetterReason(ancient.key()).contains("outside the years"));
+    }
+
+    /**
+     * An event the database refuses although it parsed (here a check constraint the test adds, as a stand-in for any
+     * row PostgreSQL will not take) is set aside with the reason; the events around it in its batch are stored.
+     */
+    @Test
+    void anEventTheDatabaseRefusesIsDeadLetteredAndTheRestOfItsBatchIsStored() throws Exception {
+        String leadId = "lead-" + UUID.randomUUID();
+        var before = new LeadEvent(1, "acme", "evt-" + UUID.randomUUID(), leadId, "page_view",
+                Instant.parse("2026-11-01T10:00:00Z"), null, Map.of(), null);
+        var poison = new LeadEvent(1, "acme", "poison-" + UUID.randomUUID(), leadId, "page_view",
+                Instant.parse("2026-11-01T10:00:01Z"), null, Map.of(), null);
+        var after = new LeadEvent(1, "acme", "evt-" + UUID.randomUUID(), leadId, "email_open",
+                Instant.parse("2026-11-01T10:00:02Z"), null, Map.of(), null);
+        sql("ALTER TABLE lead_event ADD CONSTRAINT test_refuses_poison CHECK (event_id NOT LIKE 'poison-%') NOT VALID");
+        try {
+            produce(before, poison, after);
+            await().atMost(Duration.ofSeconds(30)).until(() -> countEvents(leadId) == 2);
+            String reason = deadLetterReason(poison.key());
+            assertTrue(reason.contains("storing or scoring failed") && reason.contains("test_refuses_poison"), reason);
+        } finally {
+            sql("ALTER TABLE lead_event DROP CONSTRAINT test_refuses_poison");
+        }
+    }
+
+    private static void produce(LeadEvent... events) throws Exception {
+        try (var producer = KafkaBroker.producer()) {
+            for (LeadEvent e : events) {
+                producer.send(new ProducerRecord<>(Topics.LEAD_EVENTS, e.key(),
+                        ContractsJson.mapper().writeValueAsString(e))).get();
+            }
+        }
+    }
+
+    private static String deadLetterReason(String key) {
+        try (var consumer = KafkaBroker.consumer(Topics.LEAD_EVENTS_DLQ)) {
+            ConsumerRecord<String, String> dead = await().atMost(Duration.ofSeconds(30)).until(() -> {
+                for (var r : consumer.poll(Duration.ofMillis(200))) {
+                    if (key.equals(r.key())) {
+                        return r;
+                    }
+                }
+                return null;
+            }, r -> r != null);
+            return new String(dead.headers().lastHeader(MessageHeaders.DEAD_LETTER_REASON).value());
+        }
+    }
+
+    private static void sql(String statement) throws Exception {
+        try (Connection c = PostgresServer.get().connect(ScoringTestInfra.DATABASE);
+                var st = c.createStatement()) {
+            st.execute(statement);
         }
     }
 

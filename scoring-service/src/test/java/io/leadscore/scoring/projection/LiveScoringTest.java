@@ -2,6 +2,7 @@ package io.leadscore.scoring.projection;
 
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -318,6 +319,12 @@ class LiveScoringTest {
         assertEquals("cold", scores(tenant, "L", "?at=2026-10-01T00:00:00Z").getString("[0].band"));
         given().auth().oauth2(Tokens.token(tenant, "read")).when().get("/v1/leads/L/scores?at=yesterday")
                 .then().statusCode(400);
+        // Decay that far from the events cannot be computed: a precise 400, not a 500.
+        for (String path : List.of("/v1/leads/L/scores", "/v1/leads/L/scores/engagement/explanation")) {
+            given().auth().oauth2(Tokens.token(tenant, "read")).queryParam("at", "+300000000-01-01T00:00:00Z")
+                    .when().get(path).then().statusCode(400).body("errors[0].field", equalTo("at"))
+                    .body("errors[0].message", containsString("years 1 to 9999"));
+        }
         given().auth().oauth2(Tokens.token(tenant, "read")).when()
                 .get("/v1/leads/L/scores?model=engagement&modelVersion=one").then().statusCode(400)
                 .body("errors[0].field", equalTo("modelVersion"));

@@ -172,10 +172,62 @@ public final class Condition {
             case IN -> expected.stream().anyMatch(candidate -> candidate.equalsValue(actual));
             case CONTAINS -> Scalars.lowerText(actual).contains(expected.get(0).lowerText);
             case STARTS_WITH -> Scalars.lowerText(actual).startsWith(expected.get(0).lowerText);
-            case MATCHES -> pattern.matcher(Scalars.text(actual)).find();
+            case MATCHES -> matches(Scalars.text(actual));
             case GT, GTE, LT, LTE -> comparesNumerically(Scalars.number(actual), test);
             default -> throw new IllegalStateException("not a test on one value: " + test);
         };
+    }
+
+    /**
+     * Whether the regex finds a match within {@link #REGEX_BUDGET} character reads. A regex that backtracks
+     * exponentially ({@code (a|aa)*c} on a long run of a's) would otherwise hold the thread scoring every tenant's
+     * events for minutes; past the budget it does not match. The budget counts reads, not time, so the outcome is the
+     * same live, replayed and explained.
+     */
+    private boolean matches(String text) {
+        try {
+            return pattern.matcher(new BudgetedText(text, new int[1], 0, text.length())).find();
+        } catch (RegexBudgetExceeded e) {
+            return false;
+        }
+    }
+
+    /** How many characters one {@code matches} test may read: a linear or quadratic regex on a long value fits. */
+    static final int REGEX_BUDGET = 10_000_000;
+
+    private static final class RegexBudgetExceeded extends RuntimeException {
+        private static final RegexBudgetExceeded INSTANCE = new RegexBudgetExceeded();
+
+        private RegexBudgetExceeded() {
+            super("regex read budget exceeded", null, false, false);
+        }
+    }
+
+    /** A view of the text that counts the regex engine's reads in a counter shared with its sub-sequences. */
+    private record BudgetedText(String text, int[] reads, int start, int end) implements CharSequence {
+
+        @Override
+        public int length() {
+            return end - start;
+        }
+
+        @Override
+        public char charAt(int index) {
+            if (++reads[0] > REGEX_BUDGET) {
+                throw RegexBudgetExceeded.INSTANCE;
+            }
+            return text.charAt(start + index);
+        }
+
+        @Override
+        public CharSequence subSequence(int from, int to) {
+            return new BudgetedText(text, reads, start + from, start + to);
+        }
+
+        @Override
+        public String toString() {
+            return text.substring(start, end);
+        }
     }
 
     /** A non-numeric value (null here) simply does not match. */

@@ -30,6 +30,13 @@ public final class ModelParser {
             "points", "maxTimes", "per");
     private static final Set<String> CONDITION_FIELDS = Set.of("property", "op", "value");
 
+    /**
+     * The longest half-life or cap window. Longer ones mean nothing for a lead, and an instant that far from an event
+     * is beyond what {@link java.time.Instant} holds: the first matching event would fail to score, and its batch
+     * with it, for every tenant on the partition.
+     */
+    static final Duration MAX_DURATION = Duration.ofDays(36_525);
+
     private final List<ModelError> errors = new ArrayList<>();
 
     private ModelParser() {
@@ -315,6 +322,11 @@ public final class ModelParser {
         if (json instanceof String text) {
             try {
                 Duration duration = IsoDurations.parse(text);
+                if (duration.compareTo(MAX_DURATION) > 0) {
+                    error(ruleId, field, field.substring(field.lastIndexOf('.') + 1) + " must be at most P"
+                            + MAX_DURATION.toDays() + "D (100 years), not \"" + text + "\"");
+                    return null;
+                }
                 if (!duration.isNegative() && !duration.isZero()) {
                     return duration;
                 }

@@ -3,10 +3,12 @@ package io.leadscore.scoring.engine.model;
 import static io.leadscore.scoring.engine.Json.arr;
 import static io.leadscore.scoring.engine.Json.obj;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.time.Duration;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
@@ -78,6 +80,22 @@ class ConditionTest {
         assertTrue(holds(Operator.MATCHES, "^\\d{3}$", 250));
         assertTrue(holds(Operator.MATCHES, "ü", "MÜNCHEN"), "case-insensitive beyond ASCII");
         assertFalse(holds("f", Operator.MATCHES, ".*", obj()), "even .* needs the field");
+    }
+
+    /**
+     * A regex that backtracks exponentially gives up as no match instead of holding the scoring thread: counted in
+     * character reads, so the outcome is the same every time it is evaluated.
+     */
+    @Test
+    void aRegexThatBacktracksExponentiallyGivesUpAsNoMatch() {
+        // The back-reference keeps the JDK from remembering positions it already failed at: 2^40 paths.
+        String run = "a".repeat(40);
+        assertFalse(assertTimeoutPreemptively(Duration.ofSeconds(30),
+                () -> holds(Operator.MATCHES, "^(a|a)*\\1b", run)));
+        assertTrue(holds(Operator.MATCHES, "^(a|a)*\\1b", "aaab"), "the same regex still matches where it can");
+        String url = "b".repeat(3_000) + "/pricing?plan=annual";
+        assertTrue(holds(Operator.MATCHES, ".*pricing.*annual", url), "a quadratic regex on a long value fits");
+        assertFalse(holds(Operator.MATCHES, ".*x.*y", "b".repeat(3_000)));
     }
 
     @Test

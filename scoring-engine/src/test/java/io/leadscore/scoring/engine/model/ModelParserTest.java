@@ -290,6 +290,23 @@ class ModelParserTest {
         assertEquals(Duration.ofDays(14), ((EventRule) model.rules().get(0)).per());
     }
 
+    /** Beyond 100 years an instant that far from an event no longer fits Instant: the event could never be scored. */
+    @Test
+    void durationsAreAtMostAHundredYears() {
+        for (String huge : List.of("P36526D", "P400000000000D", "PT1000000000000H")) {
+            assertOnlyError(withRules(obj("id", "r", "event", "page_view", "points", 1, "maxTimes", 1, "per", huge)),
+                    "r", "rules[0].per", "at most P36525D");
+            Map<String, Object> json = withRules();
+            json.put("halfLife", huge);
+            assertOnlyError(json, null, "halfLife", "at most P36525D");
+        }
+        Map<String, Object> json = withRules(obj("id", "r", "event", "page_view", "points", 1, "maxTimes", 1, "per",
+                "P36525D"));
+        json.put("halfLife", "P36525D");
+        ScoringModel model = ModelParser.parse("m", 1, json).orElseThrow();
+        assertEquals(Duration.ofDays(36_525), model.halfLife());
+    }
+
     @Test
     void halfLifeMustBeAPositiveDuration() {
         for (Object bad : List.of("PT0S", "-P30D", "P1Y", "thirty days", 30)) {
