@@ -58,6 +58,11 @@ public final class Tokens {
         return claims.jws().keyId("leadscore-test").sign(signingKey());
     }
 
+    /** A valid token that expires {@code validFor} from now. */
+    public static String tokenExpiringIn(Duration validFor, String tenant, String... roles) {
+        return build(UUID.randomUUID().toString(), tenant, Instant.now().plus(validFor), signingKey(), roles);
+    }
+
     public static String expiredToken(String tenant, String... roles) {
         return build(UUID.randomUUID().toString(), tenant, Instant.now().minus(Duration.ofHours(1)), signingKey(), roles);
     }

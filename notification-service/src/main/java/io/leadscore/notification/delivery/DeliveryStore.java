@@ -288,6 +288,21 @@ public class DeliveryStore {
                 });
     }
 
+    /**
+     * A rep's alerts recorded after alert {@code afterId}, oldest first: the newest {@code limit} of them, so a stream
+     * that reconnects after a long gap gets the latest ones.
+     */
+    public Uni<List<InsertedAlert>> alertsAfter(String tenant, String repId, long afterId, int limit) {
+        return pool.preparedQuery("SELECT id, body FROM (SELECT id, body FROM alert WHERE tenant = $1 AND rep_id = $2 "
+                + "AND id > $3 ORDER BY id DESC LIMIT $4) newest ORDER BY id")
+                .execute(Tuple.of(tenant, repId, afterId, limit))
+                .map(rows -> {
+                    List<InsertedAlert> alerts = new ArrayList<>();
+                    rows.forEach(r -> alerts.add(new InsertedAlert(r.getLong("id"), alert(r.getJsonObject("body")))));
+                    return alerts;
+                });
+    }
+
     public Uni<Alert> findAlert(long id) {
         return pool.preparedQuery("SELECT body FROM alert WHERE id = $1").execute(Tuple.of(id))
                 .map(rows -> rows.size() == 0 ? null : alert(rows.iterator().next().getJsonObject("body")));

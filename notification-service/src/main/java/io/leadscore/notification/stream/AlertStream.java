@@ -24,6 +24,7 @@ import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.operators.multi.processors.BroadcastProcessor;
+import io.smallrye.mutiny.subscription.BackPressureStrategy;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.pgclient.pubsub.PgSubscriber;
@@ -42,6 +43,8 @@ public class AlertStream {
 
     static final String CHANNEL = "leadscore_alerts";
     static final int SUBSCRIBER_BUFFER = 1_000;
+    /** The most alerts a reconnecting stream is sent again. */
+    static final int REPLAY_LIMIT = 1_000;
     private static final Logger LOG = Logger.getLogger(AlertStream.class);
 
     private final BroadcastProcessor<StreamedAlert> processor = BroadcastProcessor.create();
@@ -103,14 +106,60 @@ public class AlertStream {
      * The alerts of one rep of one tenant, from now on. Each subscriber has its own buffer of
      * {@value #SUBSCRIBER_BUFFER} alerts: the SSE writer asks for the next alert only once the previous one is written,
      * and alerts committed together arrive faster than that (without it, a burst closed the stream: the bench lost a
-     * rep's stream at 500 events/s). A client so slow that the buffer fills loses its stream and reconnects; the
-     * delivery log keeps every alert.
+     * rep's stream at 500 events/s). A client so slow that the buffer fills loses its stream and reconnects with
+     * the last id it saw ({@link #subscribe(String, String, long)}).
      */
     public Multi<StreamedAlert> subscribe(String tenant, String repId) {
+        return live(tenant, repId).onOverflow().buffer(SUBSCRIBER_BUFFER);
+    }
+
+    /**
+     * As {@link #subscribe(String, String)}, first replaying the rep's alerts recorded after alert {@code afterId} (the
+     * SSE {@code Last-Event-ID} of a reconnecting client): at most the newest {@value #REPLAY_LIMIT}. The live
+     * subscription starts before the replay is read, and its alerts are held until the replay is out, so nothing
+     * recorded in between is lost, none is sent twice, and ids only grow.
+     */
+    public Multi<StreamedAlert> subscribe(String tenant, String repId, long afterId) {
+        Multi<StreamedAlert> merged = Multi.createFrom().emitter(emitter -> {
+            Object lock = new Object();
+            List<StreamedAlert> held = new ArrayList<>();
+            boolean[] replayed = {false};
+            long[] highest = {afterId};
+            var live = live(tenant, repId).subscribe().with(a -> {
+                synchronized (lock) {
+                    if (!replayed[0]) {
+                        held.add(a);
+                    } else if (a.alertId() > highest[0]) {
+                        highest[0] = a.alertId();
+                        emitter.emit(a);
+                    }
+                }
+            }, emitter::fail, emitter::complete);
+            emitter.onTermination(live::cancel);
+            store.alertsAfter(tenant, repId, afterId, REPLAY_LIMIT).subscribe().with(missed -> {
+                synchronized (lock) {
+                    for (DeliveryStore.InsertedAlert m : missed) {
+                        highest[0] = Math.max(highest[0], m.id());
+                        emitter.emit(streamed(m.id(), m.alert()));
+                    }
+                    for (StreamedAlert a : held) {
+                        if (a.alertId() > highest[0]) {
+                            highest[0] = a.alertId();
+                            emitter.emit(a);
+                        }
+                    }
+                    held.clear();
+                    replayed[0] = true;
+                }
+            }, emitter::fail);
+        }, BackPressureStrategy.ERROR);
+        return merged.onOverflow().buffer(SUBSCRIBER_BUFFER);
+    }
+
+    private Multi<StreamedAlert> live(String tenant, String repId) {
         String key = tenant + "/" + repId;
         return processor
                 .filter(a -> a.tenant().equals(tenant) && a.repId().equals(repId))
-                .onOverflow().buffer(SUBSCRIBER_BUFFER)
                 .onSubscription().invoke(() -> listeners.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet())
                 .onTermination().invoke(() -> listeners.computeIfPresent(key,
                         (k, n) -> n.decrementAndGet() <= 0 ? null : n));
@@ -136,9 +185,12 @@ public class AlertStream {
     }
 
     private synchronized void publish(long id, Alert alert) {
+        processor.onNext(streamed(id, alert));
+    }
+
+    private StreamedAlert streamed(long id, Alert alert) {
         AlertContent c = AlertContent.of(alert, ZoneOffset.UTC, config.publicBaseUrl());
-        processor.onNext(new StreamedAlert(id, alert.tenant(), alert.repId(), c.kind(), c.title(), c.headline(),
-                alert.leadId(), c.leadName(), c.scores(), c.reasons(), c.owner(), alert.slaDeadline(), c.link(),
-                alert.occurredAt()));
+        return new StreamedAlert(id, alert.tenant(), alert.repId(), c.kind(), c.title(), c.headline(), alert.leadId(),
+                c.leadName(), c.scores(), c.reasons(), c.owner(), alert.slaDeadline(), c.link(), alert.occurredAt());
     }
 }

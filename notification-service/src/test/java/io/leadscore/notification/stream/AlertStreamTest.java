@@ -71,15 +71,27 @@ class AlertStreamTest {
     }
 
     OpenStream openWith(String repId, String token) throws Exception {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(base.toString() + "v1/reps/" + repId
+        return openWith(repId, token, null);
+    }
+
+    /** What the reader adds once the server has ended the response. */
+    static final String ENDED = "<response ended>";
+
+    OpenStream openWith(String repId, String token, String lastEventId) throws Exception {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(base.toString() + "v1/reps/" + repId
                 + "/alerts/stream")).header("Authorization", Tokens.bearer(token))
-                .header("Accept", "text/event-stream").build();
+                .header("Accept", "text/event-stream");
+        if (lastEventId != null) {
+            builder.header("Last-Event-ID", lastEventId);
+        }
+        HttpRequest request = builder.build();
         HttpResponse<java.util.stream.Stream<String>> response = HttpClient.newHttpClient().sendAsync(request,
                 HttpResponse.BodyHandlers.ofLines()).get(10, TimeUnit.SECONDS);
         BlockingQueue<String> lines = new LinkedBlockingQueue<>();
         Thread reader = new Thread(() -> {
             try (java.util.stream.Stream<String> body = response.body()) {
                 body.forEach(lines::add);
+                lines.add(ENDED);
             } catch (RuntimeException e) {
                 // The stream was closed by the test.
             }
@@ -193,6 +205,79 @@ class AlertStreamTest {
         subscriber.awaitItems(3, Duration.ofSeconds(20));
         subscriber.assertNotTerminated();
         subscriber.cancel();
+    }
+
+    /**
+     * A browser's EventSource reconnects with the last id it saw: the alerts recorded while it was away come first,
+     * oldest first, then the live ones, none twice.
+     */
+    @Test
+    void aReconnectingStreamGetsTheAlertsItMissedThenTheLiveOnes() throws Exception {
+        String tenant = NotificationFixtures.newTenant();
+        String token = Tokens.token(tenant, "read");
+        OpenStream first = open(tenant, "rep-1");
+        assertNotNull(first.next("ready", Duration.ofSeconds(10)));
+        NotificationFixtures.produce(Topics.LEADS_SQL, NotificationFixtures.stageChanged(tenant, "lead-1",
+                UUID.randomUUID().toString(), "mql", "sql", "sql-hot", "rep-1", true));
+        String seen = first.next("alert", Duration.ofSeconds(15))[0];
+        // Two more alerts while that client is away (another stream shows when they are recorded).
+        for (String lead : List.of("lead-2", "lead-3")) {
+            NotificationFixtures.produce(Topics.LEADS_SQL, NotificationFixtures.stageChanged(tenant, lead,
+                    UUID.randomUUID().toString(), "mql", "sql", "sql-hot", "rep-1", true));
+            assertNotNull(first.next("alert", Duration.ofSeconds(15)));
+        }
+
+        OpenStream again = openWith("rep-1", token, seen);
+        assertEquals(200, again.response().statusCode());
+        List<String> leads = new ArrayList<>();
+        List<Long> ids = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            String[] alert = again.next("alert", Duration.ofSeconds(15));
+            assertNotNull(alert, "replayed so far: " + leads);
+            ids.add(Long.parseLong(alert[0]));
+            leads.add(ContractsJson.mapper().readTree(alert[1]).get("leadId").asText());
+        }
+        assertEquals(List.of("lead-2", "lead-3"), leads);
+        assertTrue(ids.get(0) > Long.parseLong(seen) && ids.get(1) > ids.get(0), ids.toString());
+        NotificationFixtures.produce(Topics.LEADS_SQL, NotificationFixtures.stageChanged(tenant, "lead-4",
+                UUID.randomUUID().toString(), "mql", "sql", "sql-hot", "rep-1", true));
+        String[] live = again.next("alert", Duration.ofSeconds(15));
+        assertNotNull(live);
+        assertEquals("lead-4", ContractsJson.mapper().readTree(live[1]).get("leadId").asText());
+        assertNull(again.next("alert", Duration.ofMillis(500)), "nothing twice");
+
+        OpenStream bad = openWith("rep-1", token, "yesterday");
+        assertEquals(400, bad.response().statusCode());
+        String body = String.join("\n", drain(bad));
+        assertTrue(body.contains("Last-Event-ID") && body.contains("'yesterday' is not the id of an alert event"), body);
+    }
+
+    @jakarta.inject.Inject
+    io.leadscore.security.RevokedTokens revokedTokens;
+
+    /** A stream outlives neither its token's revocation nor its expiry. */
+    @Test
+    void aStreamEndsWhenItsTokenIsRevokedOrExpires() throws Exception {
+        String tenant = NotificationFixtures.newTenant();
+        String tokenId = UUID.randomUUID().toString();
+        OpenStream revoked = openWith("rep-1", Tokens.tokenWithId(tokenId, tenant, "read"));
+        assertNotNull(revoked.next("ready", Duration.ofSeconds(10)));
+        revokedTokens.apply(new io.leadscore.contracts.TokenRevoked(1, tenant, tokenId, java.time.Instant.now(),
+                "admin@" + tenant, java.time.Instant.now().plus(Duration.ofHours(1))));
+        NotificationFixtures.produce(Topics.LEADS_SQL, NotificationFixtures.stageChanged(tenant, "lead-1",
+                UUID.randomUUID().toString(), "mql", "sql", "sql-hot", "rep-1", true));
+        List<String> rest = drain(revoked);
+        assertTrue(rest.stream().noneMatch(line -> line.startsWith("event:alert")), "the alert is not shown: " + rest);
+        assertEquals(ENDED, rest.get(rest.size() - 1), "the stream ends: " + rest);
+
+        OpenStream expiring = openWith("rep-1", Tokens.tokenExpiringIn(Duration.ofSeconds(3), tenant, "read"));
+        assertNotNull(expiring.next("ready", Duration.ofSeconds(10)));
+        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        String line = "";
+        while (!ENDED.equals(line) && line != null) {
+            line = expiring.lines().poll(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        }
+        assertEquals(ENDED, line, "the stream ends when its token expires");
     }
 
     @Test
