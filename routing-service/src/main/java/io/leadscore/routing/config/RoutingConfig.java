@@ -27,6 +27,13 @@ public interface RoutingConfig {
     @WithDefault("PT1M")
     Duration waitingRetry();
 
+    /**
+     * How long the timers of a lead whose handling failed (in a transaction of its own, after its round failed) are
+     * pushed back before they are tried again, so it does not make every run fall back to one lead per transaction.
+     */
+    @WithDefault("PT5M")
+    Duration timerFailureRetry();
+
     /** Leads claimed per timer transaction. */
     @WithDefault("200")
     int timerBatchSize();

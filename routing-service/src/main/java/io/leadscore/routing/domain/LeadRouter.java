@@ -154,8 +154,9 @@ public final class LeadRouter {
     }
 
     /**
-     * Sales feedback. {@code accepted} stops the SLA; {@code rejected} goes through {@code rejected} back to
-     * {@code nurture} without owner, with a cool-down before the lead can re-qualify; {@code converted} and
+     * Sales feedback. {@code accepted} stops the SLA; {@code rejected}, of a lead in {@code mql} or {@code sql} only,
+     * goes through {@code rejected} back to {@code nurture} without owner, with a cool-down before the lead can
+     * re-qualify; {@code converted} and
      * {@code lost} stop everything and are final while the policy says so.
      *
      * @param rep who gave the feedback, or null; becomes the owner when an unowned lead is accepted, which, as for an
@@ -176,6 +177,12 @@ public final class LeadRouter {
         }
         if (current == outcome) {
             throw new RoutingRejected("the lead is already " + current.wire());
+        }
+        if (outcome == Stage.REJECTED && !current.needsOwner()) {
+            // Sales rejects a lead routing offered it; a lead already back in nurture (a retried rejection) must not be
+            // rejected again, restarting its cool-down and counting a second sales outcome.
+            throw new RoutingRejected("the lead is " + current.wire() + "; only a lead in mql or sql can be rejected"
+                    + (current == Stage.ACCEPTED ? " (an accepted lead ends as converted or lost)" : ""));
         }
         String because = reason == null || reason.isBlank() ? "" : ": " + reason;
         LeadRouting.Builder b = lead.toBuilder();

@@ -58,6 +58,10 @@ public class LeadsResource {
             + "token with only the 'rep' role reads the leads its rep owns and those waiting for an owner in its rep's "
             + "team's queue (403 for others).")
     public Uni<Response> stage(@PathParam("leadId") String leadId) {
+        Response unknown = unknownLead(leadId);
+        if (unknown != null) {
+            return Uni.createFrom().item(unknown);
+        }
         String tenant = tenantContext.tenant();
         String actingRep = tenantContext.onlyRep();
         return queries.stage(tenant, leadId).chain(view -> {
@@ -85,11 +89,17 @@ public class LeadsResource {
     @Operation(summary = "Record a sales outcome", description = "{\"outcome\": \"accepted|rejected|converted|lost\", "
             + "\"reason\": \"...\", \"repId\": \"...\"}. Moves the stage (accepted stops the follow-up SLA; rejected "
             + "goes back to nurture with a cool-down; converted and lost are final) and appends a sales_outcome event "
-            + "to the lead's event log. 404 for an unknown lead, 409 when the lead's stage does not allow it. A token "
+            + "to the lead's event log. Tokens with the 'read' or 'admin' role record it too (not only queries: a CRM "
+            + "integration with a read token reports outcomes). 404 for an unknown lead, 409 when the lead's stage "
+            + "does not allow it (already accepted, final, or rejected when not in mql or sql). A token "
             + "with only the 'rep' role records feedback as the rep its 'rep' claim names, on that rep's own leads; "
             + "it may also accept a lead waiting for an owner in its rep's team's queue, which takes the lead (409 "
             + "when the rep is inactive or at capacity). 403 otherwise.")
     public Uni<Response> feedback(@PathParam("leadId") String leadId, String body) {
+        Response unknown = unknownLead(leadId);
+        if (unknown != null) {
+            return Uni.createFrom().item(unknown);
+        }
         String tenant = tenantContext.tenant();
         JsonBodies.Parsed parsed = JsonBodies.object(strictMapper, body);
         if (parsed.error() != null) {
@@ -106,6 +116,9 @@ public class LeadsResource {
         Object reason = b.get("reason");
         if (reason != null && (!(reason instanceof String r) || r.length() > MAX_REASON)) {
             errors.add(new PolicyError(null, "reason", "must be a string of at most " + MAX_REASON + " characters"));
+        } else if (reason instanceof String r && r.indexOf('\u0000') >= 0) {
+            // PostgreSQL cannot store NUL in text; other line breaks and tabs are fine in a free-text reason.
+            errors.add(new PolicyError(null, "reason", "must not contain the NUL character"));
         }
         String repId = id(b.get("repId"), "repId", errors);
         if (!errors.isEmpty()) {
@@ -132,6 +145,10 @@ public class LeadsResource {
             + "for a lead the rep may not take (owned, not waiting, another team's queue), 409 when the rep is "
             + "inactive or at capacity, 404 for an unknown lead. No body.")
     public Uni<Response> claim(@PathParam("leadId") String leadId) {
+        Response unknown = unknownLead(leadId);
+        if (unknown != null) {
+            return Uni.createFrom().item(unknown);
+        }
         String repId = tenantContext.onlyRep();
         if (repId == null) {
             return Uni.createFrom().item(ApiErrors.status(403, null, null, "only a sales rep's own token (the 'rep' role "
@@ -147,6 +164,10 @@ public class LeadsResource {
     @Operation(summary = "Give an owned lead to another rep", description = "{\"repId\": \"...\"} names the new owner; "
             + "without it the next rep with free capacity in the lead's team (not the current owner) gets it.")
     public Uni<Response> reassign(@PathParam("leadId") String leadId, String body) {
+        Response unknown = unknownLead(leadId);
+        if (unknown != null) {
+            return Uni.createFrom().item(unknown);
+        }
         String tenant = tenantContext.tenant();
         String repId = null;
         if (body != null && !body.isBlank()) {
@@ -173,7 +194,7 @@ public class LeadsResource {
             + "out; another owner is 403), or with owner=unassigned the leads waiting in its rep's team's queue "
             + "(another team= is 403).")
     public Uni<Response> queue(@PathParam("stage") String stage, @QueryParam("team") String team,
-            @QueryParam("owner") String owner, @QueryParam("limit") @DefaultValue("50") int limit,
+            @QueryParam("owner") String owner, @QueryParam("limit") @DefaultValue("50") String limitParam,
             @QueryParam("after") String after) {
         String tenant = tenantContext.tenant();
         Stage s = Stage.parse(stage).orElse(null);
@@ -181,8 +202,16 @@ public class LeadsResource {
             return Uni.createFrom().item(ApiErrors.badRequest("stage", "must be one of nurture, mql, sql, accepted, "
                     + "rejected, converted, lost, not '" + stage + "'"));
         }
+        // Ids have none, and PostgreSQL refuses NUL in a parameter.
+        String badFilter = hasControlCharacter(team) ? "team" : hasControlCharacter(owner) ? "owner" : null;
+        if (badFilter != null) {
+            return Uni.createFrom().item(ApiErrors.badRequest(badFilter, "must not contain control characters"));
+        }
+        // Read as text: an int parameter answers a malformed number with RESTEasy's bodiless 404.
+        int limit = wholeNumber(limitParam);
         if (limit < 1 || limit > MAX_PAGE) {
-            return Uni.createFrom().item(ApiErrors.badRequest("limit", "must be 1 to " + MAX_PAGE));
+            return Uni.createFrom().item(ApiErrors.badRequest("limit", "must be a whole number from 1 to " + MAX_PAGE
+                    + ", not '" + limitParam + "'"));
         }
         String actingRep = tenantContext.onlyRep();
         if (actingRep == null) {
@@ -217,6 +246,26 @@ public class LeadsResource {
 
     private Uni<Response> page(String tenant, Stage stage, String team, String owner, int limit, String after) {
         return queries.queue(tenant, stage, team, owner, limit, after).map(page -> Response.ok(page).build());
+    }
+
+    private static boolean hasControlCharacter(String s) {
+        return s != null && s.codePoints().anyMatch(Character::isISOControl);
+    }
+
+    /**
+     * No lead id contains a control character (ingest refuses them), and PostgreSQL refuses NUL in a parameter: such a
+     * path names no lead.
+     */
+    private static Response unknownLead(String leadId) {
+        return hasControlCharacter(leadId) ? ApiErrors.notFound("no lead " + leadId) : null;
+    }
+
+    /** The parameter as a number, or -1 when it is not a plain whole number. */
+    private static int wholeNumber(String param) {
+        if (param == null || !param.matches("\\d{1,9}")) {
+            return -1;
+        }
+        return Integer.parseInt(param);
     }
 
     private static void unknown(Map<String, Object> body, Set<String> allowed, List<PolicyError> errors) {

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -102,23 +103,10 @@ public class ScoreChangesConsumer {
 
     private Uni<Void> oneByOne(List<IncomingScore> valid, List<KafkaRecord<String, String>> records,
             Throwable batchFailure) {
-        return pool.query("SELECT 1").execute()
-                .onFailure().transform(down -> {
-                    LOG.errorf(batchFailure, "Routing a batch failed and the database does not answer; not acknowledging");
-                    return batchFailure;
-                })
-                .chain(() -> {
-                    LOG.warnf("Routing a batch of %d failed (%s); routing its records one by one", valid.size(),
-                            batchFailure.getMessage());
-                    Uni<Void> chain = Uni.createFrom().voidItem();
-                    for (int i = 0; i < valid.size(); i++) {
-                        IncomingScore score = valid.get(i);
-                        KafkaRecord<String, String> record = records.get(i);
-                        chain = chain.chain(() -> routing.route(List.of(score)).onFailure()
-                                .recoverWithUni(f -> deadLetter(record, "routing failed: " + f.getMessage())));
-                    }
-                    return chain;
-                });
+        List<Integer> indexes = IntStream.range(0, valid.size()).boxed().toList();
+        return OneByOne.handle(pool, "Routing a batch of " + valid.size(), indexes, batchFailure,
+                i -> routing.route(List.of(valid.get(i))),
+                (i, f) -> deadLetter(records.get(i), "routing failed: " + f.getMessage()));
     }
 
     IncomingScore parse(KafkaRecord<String, String> record) {

@@ -30,6 +30,11 @@ final class OwnerValidation {
                     + " characters"));
             return null;
         }
+        if (s.codePoints().anyMatch(Character::isISOControl)) {
+            // NUL cannot be stored at all, and a name is one line in lists and alerts.
+            errors.add(new PolicyError(null, "name", "must not contain control characters"));
+            return null;
+        }
         return s;
     }
 

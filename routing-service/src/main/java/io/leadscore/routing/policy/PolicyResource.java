@@ -62,7 +62,8 @@ public class PolicyResource {
     @Operation(summary = "Publish the next version of the routing policy", description = "Validates the policy (400 "
             + "naming each rule and field at fault) and stores it as version n+1 (201). Every lead of the tenant is "
             + "re-evaluated under it by the next timer run. Publishing the definition the active version already has "
-            + "changes nothing and answers that version (200), so re-applying the same configuration is harmless.")
+            + "stores nothing new and answers that version (200), but brings the re-evaluation forward again, so a "
+            + "retry of a publish that answered 500 completes it.")
     public Uni<Response> put(String body) {
         String tenant = tenantContext.tenant();
         String publishedBy = tenantContext.principal();
@@ -89,7 +90,9 @@ public class PolicyResource {
                     e.publishedAt = Instant.now();
                     return e.<PolicyVersionEntity>persist().map(saved -> new Published(saved, true));
                 }))
-                .call(published -> published.isNew() ? reevaluateAll(tenant) : Uni.createFrom().voidItem())
+                // Also for the active definition again: the client may be retrying a publish whose version was
+                // committed but whose re-checks were not (its answer was a 500), and the retry must complete it.
+                .call(published -> reevaluateAll(tenant))
                 .map(published -> Response.status(published.isNew() ? 201 : 200)
                         .header("Location", "/v1/routing/policy/versions/" + published.version().version)
                         .entity(PolicyView.of(published.version())).build())
@@ -139,8 +142,13 @@ public class PolicyResource {
     @Path("/versions/{version}")
     @RolesAllowed({Roles.READ, Roles.ADMIN})
     @Operation(summary = "One version of the policy (0 is the built-in default)")
-    public Uni<Response> version(@PathParam("version") int version) {
+    public Uni<Response> version(@PathParam("version") String versionParam) {
         String tenant = tenantContext.tenant();
+        // Read as text: an int parameter answers "versions/abc" with RESTEasy's bodiless 404.
+        if (!versionParam.matches("\\d{1,9}")) {
+            return Uni.createFrom().item(ApiErrors.notFound("no routing policy version " + versionParam));
+        }
+        int version = Integer.parseInt(versionParam);
         if (version == 0) {
             return Uni.createFrom().item(Response.ok(builtIn()).build());
         }

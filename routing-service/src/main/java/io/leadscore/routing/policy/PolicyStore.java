@@ -7,6 +7,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import org.jboss.logging.Logger;
+
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -27,6 +29,8 @@ import io.vertx.mutiny.sqlclient.Tuple;
 public class PolicyStore {
 
     public static final String DEFAULT_POLICY_RESOURCE = "default-policy.json";
+
+    private static final Logger LOG = Logger.getLogger(PolicyStore.class);
 
     private final ObjectMapper mapper;
     private final Map<String, Object> builtInDefinition;
@@ -67,15 +71,25 @@ public class PolicyStore {
                     Row row = rows.iterator().next();
                     int version = row.getInteger("version");
                     return parsed.computeIfAbsent(tenant + '\u0000' + version,
-                            k -> parse(row.getString("definition"), version));
+                            k -> parse(tenant, row.getString("definition"), version));
                 });
     }
 
-    private RoutingPolicy parse(String json, int version) {
+    private RoutingPolicy parse(String tenant, String json, int version) {
         try {
             Object definition = mapper.readValue(json, Object.class);
-            // Stored definitions were valid when published, and the parser is deterministic.
-            return PolicyParser.parse(definition, version).policy();
+            // Stored definitions were valid when published, and the parser is deterministic; only durations have been
+            // bounded since, and longer ones are read as the bound.
+            PolicyParseResult result = PolicyParser.parseStored(definition, version);
+            if (!result.isValid()) {
+                throw new IllegalStateException("Stored routing policy version " + version + " is invalid: "
+                        + result.errors());
+            }
+            if (!PolicyParser.parse(definition, version).isValid()) {
+                LOG.warnf("Routing policy version %d of tenant %s has durations over P%dD (100 years); they are read as "
+                        + "P%dD", version, tenant, PolicyParser.MAX_DURATION.toDays(), PolicyParser.MAX_DURATION.toDays());
+            }
+            return result.policy();
         } catch (IOException e) {
             throw new IllegalStateException("Stored routing policy version " + version + " is unreadable", e);
         }

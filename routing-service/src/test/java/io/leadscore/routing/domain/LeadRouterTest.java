@@ -107,6 +107,21 @@ class LeadRouterTest {
     }
 
     @Test
+    void onlyALeadInMqlOrSqlIsRejectedSoARetriedRejectionChangesNothing() {
+        LeadRouting lead = inSql(book("r1"));
+        LeadRouter.Routed rejected = ROUTER.feedback(POLICY, lead, Stage.REJECTED, "no budget", null, T0.plus(hours(1)));
+        assertEquals(Stage.NURTURE, rejected.lead().stage());
+        RoutingRejected again = assertThrows(RoutingRejected.class, () -> ROUTER.feedback(POLICY, rejected.lead(),
+                Stage.REJECTED, "no budget", null, T0.plus(hours(2))));
+        assertEquals("the lead is nurture; only a lead in mql or sql can be rejected", again.getMessage());
+
+        LeadRouter.Routed accepted = ROUTER.feedback(POLICY, lead, Stage.ACCEPTED, null, null, T0.plus(hours(1)));
+        RoutingRejected e = assertThrows(RoutingRejected.class, () -> ROUTER.feedback(POLICY, accepted.lead(),
+                Stage.REJECTED, null, null, T0.plus(hours(2))));
+        assertTrue(e.getMessage().startsWith("the lead is accepted; "), e.getMessage());
+    }
+
+    @Test
     void acceptanceStopsTheSlaAndFinalOutcomesRefuseFurtherFeedback() {
         LeadRouting lead = inSql(book("r1"));
         LeadRouter.Routed accepted = ROUTER.feedback(POLICY, lead, Stage.ACCEPTED, null, null, T0.plus(hours(1)));

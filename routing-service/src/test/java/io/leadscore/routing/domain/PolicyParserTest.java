@@ -70,4 +70,38 @@ class PolicyParserTest {
                 new PolicyError("Bad Id", "rules[0].when.all[1].any", "must be a non-empty array of conditions")),
                 r.errors());
     }
+
+    @Test
+    void durationsOverAHundredYearsAreRejectedNamingTheField() {
+        PolicyParseResult r = PolicyParser.parse(json("{\"sla\": {\"mql\": \"P200000000D\", \"sql\": \"P36526D\"}, "
+                + "\"hysteresis\": {\"dwell\": \"P5218W\"}, \"rejectCooldown\": \"PT876601H\"}"), 1);
+        assertFalse(r.isValid());
+        assertNull(r.policy());
+        assertEquals(List.of(
+                new PolicyError(null, "hysteresis.dwell", "must be at most P36525D (100 years), not P5218W"),
+                new PolicyError(null, "sla.mql", "must be at most P36525D (100 years), not P200000000D"),
+                new PolicyError(null, "sla.sql", "must be at most P36525D (100 years), not P36526D"),
+                new PolicyError(null, "rejectCooldown", "must be at most P36525D (100 years), not PT876601H")),
+                r.errors());
+
+        RoutingPolicy atTheBound = PolicyParser.parse(json("{\"sla\": {\"mql\": \"P36525D\"}, \"hysteresis\": "
+                + "{\"dwell\": \"PT876600H\"}, \"rejectCooldown\": \"P36525D\"}"), 1).policy();
+        assertEquals(Duration.ofDays(36_525), atTheBound.sla(Stage.MQL));
+        assertEquals(Duration.ofDays(36_525), atTheBound.dwell());
+        assertEquals(Duration.ofDays(36_525), atTheBound.rejectCooldown());
+    }
+
+    @Test
+    void aStoredVersionPublishedBeforeTheBoundIsReadWithItsDurationsCutToTheBound() {
+        Object stored = json("{\"sla\": {\"mql\": \"P200000000D\", \"sql\": \"PT4H\"}, \"rejectCooldown\": "
+                + "\"P999999W\"}");
+        PolicyParseResult r = PolicyParser.parseStored(stored, 4);
+        assertEquals(List.of(), r.errors());
+        assertEquals(Duration.ofDays(36_525), r.policy().sla(Stage.MQL));
+        assertEquals(Duration.ofHours(4), r.policy().sla(Stage.SQL));
+        assertEquals(Duration.ofDays(36_525), r.policy().rejectCooldown());
+        assertEquals(4, r.policy().version());
+        assertFalse(PolicyParser.parseStored(json("{\"sla\": {\"sql\": \"P-1D\"}}"), 4).isValid(),
+                "only the bound is relaxed for stored versions");
+    }
 }

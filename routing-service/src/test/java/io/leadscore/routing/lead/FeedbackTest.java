@@ -123,6 +123,38 @@ class FeedbackTest {
     }
 
     @Test
+    void aRepeatedRejectionConflictsNamingTheStageAndChangesNothing() {
+        String tenant = Fixtures.tenant("reject2");
+        Fixtures.defaultTeamWithRepR1(tenant);
+        String key = MessageKeys.leadKey(tenant, "l1");
+        toMql(tenant, "l1");
+        String body = "{\"outcome\": \"rejected\", \"reason\": \"no budget\"}";
+        reader(tenant).body(body).post("/v1/leads/l1/feedback").then().statusCode(200).body("stage", equalTo("nurture"));
+        String cooldown = reader(tenant).get("/v1/leads/l1/stage").then().extract().path("cooldownUntil");
+        Published.await(Topics.LEAD_EVENTS, key, 1);
+
+        clock.advance(Duration.ofMinutes(1));
+        // A client retrying the same call (its first answer lost): the lead is back in nurture.
+        reader(tenant).body(body).post("/v1/leads/l1/feedback").then().statusCode(409)
+                .body("errors[0].message", equalTo("the lead is nurture; only a lead in mql or sql can be rejected"));
+        reader(tenant).get("/v1/leads/l1/stage").then().body("stage", equalTo("nurture"))
+                .body("history.toStage", contains("mql", "rejected", "nurture"))
+                .body("cooldownUntil", equalTo(cooldown));
+        assertEquals(List.of("mql", "rejected", "nurture"), Published.stageChanges(key).stream()
+                .map(LeadStageChanged::toStage).toList());
+        assertEquals(1, Published.on(Topics.LEAD_EVENTS, key).size(), "one sales outcome for scoring to count");
+
+        // An accepted lead is not rejected either: it ends as converted or lost.
+        toMql(tenant, "l2");
+        reader(tenant).body("{\"outcome\": \"accepted\"}").post("/v1/leads/l2/feedback").then().statusCode(200);
+        reader(tenant).body(body).post("/v1/leads/l2/feedback").then().statusCode(409)
+                .body("errors[0].message", containsString("the lead is accepted"));
+        reader(tenant).get("/v1/leads/l2/stage").then().body("stage", equalTo("accepted")).body("ownerRepId",
+                equalTo("r1"));
+        Fixtures.assertOpenLeadCountsMatchLeads(pool, tenant);
+    }
+
+    @Test
     void convertedIsFinalAndFeedbackOnItConflicts() {
         String tenant = Fixtures.tenant("convert");
         toMql(tenant, "l1");
@@ -299,6 +331,12 @@ class FeedbackTest {
         reader(tenant).body("{\"outcome\": \"accepted\", \"repId\": \"ghost\"}").post("/v1/leads/l1/feedback").then()
                 .statusCode(400).body("errors[0].field", equalTo("repId"));
         reader(tenant).body("[]").post("/v1/leads/l1/feedback").then().statusCode(400);
+        // PostgreSQL cannot store NUL in text.
+        reader(tenant).body("{\"outcome\": \"rejected\", \"reason\": \"no\\u0000budget\"}").post("/v1/leads/l1/feedback")
+                .then().statusCode(400).body("errors[0].field", equalTo("reason"))
+                .body("errors[0].message", equalTo("must not contain the NUL character"));
+        reader(tenant).body("{\"outcome\": \"accepted\"}").post("/v1/leads/a\u0000b/feedback").then().statusCode(404);
+        reader(tenant).get("/v1/leads/a\u0000b/stage").then().statusCode(404);
         reader(tenant).body("{\"outcome\": \"accepted\"}").post("/v1/leads/nobody/feedback").then().statusCode(404);
         as(tenant, "ingest").body("{\"outcome\": \"accepted\"}").post("/v1/leads/l1/feedback").then().statusCode(403);
         io.restassured.RestAssured.given().contentType("application/json").body("{\"outcome\": \"accepted\"}")

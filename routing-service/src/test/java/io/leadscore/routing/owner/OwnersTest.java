@@ -240,6 +240,15 @@ class OwnersTest {
         reader(tenant).get("/v1/queues/sql").then().statusCode(200).body("items", hasSize(0));
         reader(tenant).get("/v1/queues/hot").then().statusCode(400).body("errors[0].field", equalTo("stage"));
         reader(tenant).get("/v1/queues/mql?limit=0").then().statusCode(400).body("errors[0].field", equalTo("limit"));
+        for (String limit : List.of("abc", "2.5", "-1", "201", "99999999999")) {
+            reader(tenant).queryParam("limit", limit).get("/v1/queues/mql").then().statusCode(400)
+                    .body("errors[0].field", equalTo("limit"))
+                    .body("errors[0].message", equalTo("must be a whole number from 1 to 200, not '" + limit + "'"));
+        }
+        reader(tenant).queryParam("team", "a\u0000b").get("/v1/queues/mql").then().statusCode(400)
+                .body("errors[0].field", equalTo("team"));
+        reader(tenant).queryParam("owner", "a\u0000b").get("/v1/queues/mql").then().statusCode(400)
+                .body("errors[0].field", equalTo("owner"));
         reader(tenant).get("/v1/queues/mql?after=garbage!").then().statusCode(400)
                 .body("errors[0].field", equalTo("after"));
         Fixtures.assertOpenLeadCountsMatchLeads(pool, tenant);
@@ -263,6 +272,18 @@ class OwnersTest {
                 .put("/v1/teams/t1").then().statusCode(400).body("errors[0].field", equalTo("territory[0].in"));
         admin(tenant).body("{\"name\": \"T\", \"territory\": {\"country\": \"DE\"}}").put("/v1/teams/t1").then()
                 .statusCode(400).body("errors[0].field", equalTo("territory"));
+        // PostgreSQL cannot store NUL; a name is one line.
+        admin(tenant).body("{\"name\": \"A\\u0000B\", \"capacity\": 3}").put("/v1/reps/r1").then().statusCode(400)
+                .body("errors[0].field", equalTo("name"))
+                .body("errors[0].message", equalTo("must not contain control characters"));
+        admin(tenant).body("{\"name\": \"T\\u0007\"}").put("/v1/teams/t1").then().statusCode(400)
+                .body("errors[0].field", equalTo("name"))
+                .body("errors[0].message", equalTo("must not contain control characters"));
+        admin(tenant).body("{\"name\": \"T\", \"territory\": [{\"attribute\": \"country\", \"in\": [\"D\\u0000E\"]}]}")
+                .put("/v1/teams/t1").then().statusCode(400).body("errors[0].field", equalTo("territory[0].in"))
+                .body("errors[0].message", equalTo("must not contain the NUL character"));
+        admin(tenant).body("{\"name\": \"T\", \"territory\": [{\"attribute\": \"coun\\u0000try\", \"exists\": true}]}")
+                .put("/v1/teams/t1").then().statusCode(400).body("errors[0].field", equalTo("territory[0].attribute"));
         admin(tenant).body("{not json").put("/v1/teams/t1").then().statusCode(400)
                 .body("errors[0].message", containsString("malformed JSON"));
         admin(tenant).get("/v1/teams/t1").then().statusCode(404);

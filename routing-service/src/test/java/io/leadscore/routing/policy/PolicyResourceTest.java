@@ -11,6 +11,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -28,6 +29,8 @@ import io.leadscore.routing.support.Fixtures;
 import io.leadscore.routing.support.Published;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.vertx.mutiny.pgclient.PgPool;
+import io.vertx.mutiny.sqlclient.Tuple;
 
 /** Versioned routing policies: publish, read back, precise 400s, and the policy really deciding stages. */
 @QuarkusTest
@@ -36,6 +39,9 @@ class PolicyResourceTest {
 
     @Inject
     Timers timers;
+
+    @Inject
+    PgPool pool;
 
     static final String ENTERPRISE = "{\"rules\": [{\"id\": \"enterprise\", \"stage\": \"sql\", \"when\": {\"all\": ["
             + "{\"model\": \"fit\", \"scoreGte\": 50}, {\"attribute\": \"companySize\", \"gte\": 1000}]}}], "
@@ -51,6 +57,8 @@ class PolicyResourceTest {
                 .body("definition.sla.sql", equalTo("PT4H"));
         reader(tenant).get("/v1/routing/policy/versions/0").then().statusCode(200).body("builtIn", equalTo(true));
         reader(tenant).get("/v1/routing/policy/versions/1").then().statusCode(404);
+        reader(tenant).get("/v1/routing/policy/versions/abc").then().statusCode(404)
+                .body("errors[0].message", equalTo("no routing policy version abc"));
     }
 
     @Test
@@ -68,7 +76,7 @@ class PolicyResourceTest {
         reader(tenant).get("/v1/routing/policy/versions/1").then().statusCode(200)
                 .body("definition.rules[0].id", equalTo("enterprise"));
         reader(tenant).get("/v1/routing/policy/versions").then().body("version", contains(2, 1, 0));
-        // The active definition again (other key order and spacing): nothing new is published or re-evaluated.
+        // The active definition again (other key order and spacing): nothing new is published.
         admin(tenant).body("{ \"default\": \"mql\", \"rules\": [] }").put("/v1/routing/policy").then()
                 .statusCode(200).header("Location", "/v1/routing/policy/versions/2").body("version", equalTo(2));
         reader(tenant).get("/v1/routing/policy/versions").then().body("version", contains(2, 1, 0));
@@ -94,10 +102,14 @@ class PolicyResourceTest {
             "{\"sla\": {\"sql\": \"4 hours\"}}|sla.sql|ISO-8601 duration|",
             "{\"sla\": {\"sql\": \"P1M\"}}|sla.sql|months and years|",
             "{\"sla\": {\"nurture\": \"PT4H\"}}|sla.nurture|mql and sql only|",
+            "{\"sla\": {\"mql\": \"P200000000D\"}}|sla.mql|must be at most P36525D (100 years), not P200000000D|",
+            "{\"rejectCooldown\": \"P5218W\"}|rejectCooldown|must be at most P36525D (100 years)|",
             "{\"hysteresis\": {\"margin\": -5}}|hysteresis.margin|0 or more|",
             "{\"hysteresis\": {\"margin\": 5, \"dwell\": \"PT0S\"}}|hysteresis.dwell|positive|",
             "{\"rejectCooldown\": \"-P1D\"}|rejectCooldown|zero or positive|",
             "{\"default\": \"converted\"}|default|nurture, mql, sql|",
+            "{\"rules\": [{\"id\": \"a\", \"stage\": \"sql\", \"when\": {\"attribute\": \"country\", \"equals\": \"D\\u0000E\"}}]}|rules[0].when.equals|must not contain the NUL character|a",
+            "{\"rules\": [{\"id\": \"a\", \"stage\": \"sql\", \"when\": {\"model\": \"m\", \"band\": \"h\\u0000t\"}}]}|rules[0].when.band|without control characters|a",
             "{\"finalStages\": [\"mql\"]}|finalStages[0]|converted|",
             "{\"rules\": {}}|rules|must be an array|",
             "[1, 2]|''|must be a JSON object|",
@@ -147,5 +159,44 @@ class PolicyResourceTest {
         assertEquals(2, changes.get(1).policyVersion());
         assertEquals(1, Published.stageChanges(MessageKeys.leadKey(tenant, "big")).size(),
                 "a lead already in the right stage is not moved again");
+    }
+
+    @Test
+    void aVersionStoredBeforeDurationsWereBoundedStillRoutesWithItsDurationsCutToAHundredYears() {
+        String tenant = Fixtures.tenant("oldpol");
+        Fixtures.defaultTeamWithRepR1(tenant);
+        // Published by a version that did not bound durations yet: a deadline this far away cannot be stored.
+        pool.preparedQuery("INSERT INTO routing_policy (tenant, version, definition, published_by, published_at) "
+                + "VALUES ($1, 1, '{\"rules\": [{\"id\": \"warm\", \"stage\": \"mql\", \"when\": {\"model\": "
+                + "\"engagement\", \"scoreGte\": 40}}], \"sla\": {\"mql\": \"P200000000D\"}}'::jsonb, 'old', now())")
+                .execute(Tuple.of(tenant)).await().indefinitely();
+        send(score(tenant, "l1", "engagement", 45, "warm", tick(), Map.of()));
+        LeadStageChanged mql = Published.awaitStageChange(MessageKeys.leadKey(tenant, "l1"),
+                c -> "mql".equals(c.toStage())).get(0);
+        assertEquals("r1", mql.ownerRepId());
+        assertEquals(mql.changedAt().plus(Duration.ofDays(36_525)), mql.slaDeadline());
+        reader(tenant).get("/v1/routing/policy").then().body("version", equalTo(1))
+                .body("definition.sla.mql", equalTo("P200000000D"));
+    }
+
+    @Test
+    void republishingTheActiveDefinitionReEvaluatesTheLeadsAgainSoARetryCompletesAPublish() {
+        String tenant = Fixtures.tenant("repub");
+        send(score(tenant, "small", "fit", 60, "B", tick(), Map.of("companySize", "50")));
+        Published.awaitStageChange(MessageKeys.leadKey(tenant, "small"), c -> "nurture".equals(c.toStage()));
+        String anyFit = "{\"rules\": [{\"id\": \"any-fit\", \"stage\": \"sql\", \"when\": {\"model\": \"fit\", "
+                + "\"bandIn\": [\"A\", \"B\"]}}]}";
+        admin(tenant).body(anyFit).put("/v1/routing/policy").then().statusCode(201).body("version", equalTo(1));
+        // The version was committed, but the re-checks were lost (the pod died, the client got a 500).
+        pool.preparedQuery("UPDATE lead_stage SET recheck_at = NULL WHERE tenant = $1").execute(Tuple.of(tenant))
+                .await().indefinitely();
+
+        admin(tenant).body(anyFit).put("/v1/routing/policy").then().statusCode(200).body("version", equalTo(1));
+        reader(tenant).get("/v1/routing/policy/versions").then().body("version", contains(1, 0));
+        timers.runDue().await().indefinitely();
+        LeadStageChanged sql = Published.awaitStageChange(MessageKeys.leadKey(tenant, "small"),
+                c -> "sql".equals(c.toStage())).get(1);
+        assertEquals("any-fit", sql.ruleId());
+        assertEquals(1, sql.policyVersion());
     }
 }

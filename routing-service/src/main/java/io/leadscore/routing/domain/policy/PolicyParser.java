@@ -34,11 +34,29 @@ public final class PolicyParser {
     static final Set<String> ATTRIBUTE_FIELDS = Set.of("attribute", "in", "notIn", "equals", "gte", "gt", "lte", "lt",
             "exists");
     static final Duration DEFAULT_REJECT_COOLDOWN = Duration.ofDays(30);
+    /**
+     * The longest duration a policy may give (100 years, the bound of scoring models' durations): a deadline or
+     * cool-down computed from it must stay a timestamp PostgreSQL can store, or every lead it applies to fails.
+     */
+    public static final Duration MAX_DURATION = Duration.ofDays(36_525);
 
     private PolicyParser() {
     }
 
     public static PolicyParseResult parse(Object json, int version) {
+        return parse(json, version, false);
+    }
+
+    /**
+     * Parses a version as stored. Versions published before durations were bounded may hold longer ones; they are
+     * read as {@link #MAX_DURATION}, so that the tenant's leads can still be routed (a deadline further away than
+     * that could not be stored), instead of the stored version becoming unreadable.
+     */
+    public static PolicyParseResult parseStored(Object json, int version) {
+        return parse(json, version, true);
+    }
+
+    private static PolicyParseResult parse(Object json, int version, boolean clampDurations) {
         List<PolicyError> errors = new ArrayList<>();
         if (!(json instanceof Map<?, ?> root)) {
             errors.add(new PolicyError(null, "", "a policy must be a JSON object, not " + describe(json)));
@@ -67,7 +85,7 @@ public final class PolicyParser {
                     }
                 }
                 if (h.containsKey("dwell") && h.get("dwell") != null) {
-                    dwell = duration(h.get("dwell"), "hysteresis.dwell", false, errors);
+                    dwell = duration(h.get("dwell"), "hysteresis.dwell", false, clampDurations, errors);
                 }
             } else {
                 errors.add(new PolicyError(null, "hysteresis", "must be an object like {\"margin\": 5, \"dwell\": "
@@ -86,7 +104,7 @@ public final class PolicyParser {
                         errors.add(new PolicyError(null, "sla." + key, "follow-up SLAs exist for mql and sql only"));
                         continue;
                     }
-                    Duration d = duration(e.getValue(), "sla." + key, false, errors);
+                    Duration d = duration(e.getValue(), "sla." + key, false, clampDurations, errors);
                     if (d != null) {
                         sla.put(stage, d);
                     }
@@ -99,7 +117,7 @@ public final class PolicyParser {
 
         Duration rejectCooldown = DEFAULT_REJECT_COOLDOWN;
         if (root.containsKey("rejectCooldown")) {
-            Duration d = duration(root.get("rejectCooldown"), "rejectCooldown", true, errors);
+            Duration d = duration(root.get("rejectCooldown"), "rejectCooldown", true, clampDurations, errors);
             if (d != null) {
                 rejectCooldown = d;
             }
@@ -269,10 +287,12 @@ public final class PolicyParser {
         }
         if (m.containsKey("bandIn")) {
             Object v = m.get("bandIn");
-            if (v instanceof List<?> list && !list.isEmpty() && list.stream().allMatch(x -> x instanceof String)) {
+            if (v instanceof List<?> list && !list.isEmpty()
+                    && list.stream().allMatch(x -> x instanceof String b && !hasControlCharacter(b))) {
                 bandIn = list.stream().map(String.class::cast).toList();
             } else {
-                errors.add(new PolicyError(rule, path + ".bandIn", "must be a non-empty array of band names"));
+                errors.add(new PolicyError(rule, path + ".bandIn", "must be a non-empty array of band names (without "
+                        + "control characters)"));
             }
         }
         if (m.containsKey("scoreGte")) {
@@ -322,12 +342,20 @@ public final class PolicyParser {
                             + ") of strings, numbers or booleans"));
                     return null;
                 }
+                if (list.stream().anyMatch(PolicyParser::hasNul)) {
+                    errors.add(new PolicyError(rule, field, "must not contain the NUL character"));
+                    return null;
+                }
                 values = List.copyOf(list);
                 break;
             case EQUALS :
                 if (!isScalar(v)) {
                     errors.add(new PolicyError(rule, field, "must be a string, number or boolean, not "
                             + describe(v)));
+                    return null;
+                }
+                if (hasNul(v)) {
+                    errors.add(new PolicyError(rule, field, "must not contain the NUL character"));
                     return null;
                 }
                 values = List.of(v);
@@ -380,6 +408,11 @@ public final class PolicyParser {
     }
 
     public static Duration duration(Object v, String field, boolean zeroAllowed, List<PolicyError> errors) {
+        return duration(v, field, zeroAllowed, false, errors);
+    }
+
+    private static Duration duration(Object v, String field, boolean zeroAllowed, boolean clamp,
+            List<PolicyError> errors) {
         if (!(v instanceof String s)) {
             errors.add(new PolicyError(null, field, "must be an ISO-8601 duration string such as PT4H or P1D, not "
                     + describe(v)));
@@ -390,7 +423,7 @@ public final class PolicyParser {
             var weeks = WEEKS.matcher(s);
             d = weeks.matches() ? Duration.ofDays(7 * Long.parseLong(weeks.group(1))) : Duration.parse(s);
         } catch (NumberFormatException | ArithmeticException e) {
-            errors.add(new PolicyError(null, field, "'" + s + "' is too long a duration"));
+            errors.add(new PolicyError(null, field, tooLong(s)));
             return null;
         } catch (DateTimeParseException e) {
             errors.add(new PolicyError(null, field, "'" + s + "' is not an ISO-8601 duration such as PT4H or P1D "
@@ -402,7 +435,18 @@ public final class PolicyParser {
                     + ", not " + s));
             return null;
         }
+        if (d.compareTo(MAX_DURATION) > 0) {
+            if (clamp) {
+                return MAX_DURATION;
+            }
+            errors.add(new PolicyError(null, field, tooLong(s)));
+            return null;
+        }
         return d;
+    }
+
+    private static String tooLong(String duration) {
+        return "must be at most P" + MAX_DURATION.toDays() + "D (100 years), not " + duration;
     }
 
     private static boolean required(Map<?, ?> m, String key, String path, String rule, List<PolicyError> errors) {
@@ -423,12 +467,21 @@ public final class PolicyParser {
     }
 
     private static String text(Object v, String field, String rule, List<PolicyError> errors) {
-        if (!(v instanceof String s) || s.isBlank() || s.length() > 128) {
-            errors.add(new PolicyError(rule, field, "must be a non-blank string of at most 128 characters, not "
-                    + describe(v)));
+        if (!(v instanceof String s) || s.isBlank() || s.length() > 128 || hasControlCharacter(s)) {
+            errors.add(new PolicyError(rule, field, "must be a non-blank string of at most 128 characters without "
+                    + "control characters, not " + describe(v)));
             return null;
         }
         return s;
+    }
+
+    private static boolean hasControlCharacter(String s) {
+        return s.codePoints().anyMatch(Character::isISOControl);
+    }
+
+    /** PostgreSQL cannot store NUL in JSONB, where policies and territories are kept. */
+    private static boolean hasNul(Object v) {
+        return v instanceof String s && s.indexOf('\u0000') >= 0;
     }
 
     private static Double number(Object v, String field, String rule, List<PolicyError> errors) {
