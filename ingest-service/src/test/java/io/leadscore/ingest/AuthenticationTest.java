@@ -2,9 +2,11 @@ package io.leadscore.ingest;
 
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
@@ -72,6 +74,26 @@ class AuthenticationTest {
                 .body("{\"tokenId\":\"" + tokenId + "\"}").when().post("/v1/tokens/revocations")
                 .then().statusCode(202).body("tenant", equalTo("acme"));
         await().atMost(Duration.ofSeconds(10)).until(() -> post(Tokens.bearer(victim)) == 401);
+    }
+
+    @Test
+    void aRevocationThatWouldExpireAtOnceIsRefusedNamingExpiresAt() {
+        String tokenId = "tok-" + UUID.randomUUID();
+        String token = Tokens.tokenWithId(tokenId, "acme", "ingest");
+        String admin = Tokens.token("acme", "admin");
+        given().auth().oauth2(admin).contentType(ContentType.JSON)
+                .body("{\"tokenId\":\"" + tokenId + "\",\"expiresAt\":\"2020-01-01T00:00:00Z\"}")
+                .when().post("/v1/tokens/revocations")
+                .then().statusCode(400)
+                .body("errors[0].field", equalTo("expiresAt"))
+                .body("errors[0].message", containsString("must be in the future"));
+        org.junit.jupiter.api.Assertions.assertEquals(202, post(Tokens.bearer(token)), "nothing was revoked");
+
+        given().auth().oauth2(admin).contentType(ContentType.JSON)
+                .body("{\"tokenId\":\"" + tokenId + "\",\"expiresAt\":\"" + Instant.now().plus(Duration.ofHours(1))
+                        + "\"}")
+                .when().post("/v1/tokens/revocations").then().statusCode(202);
+        await().atMost(Duration.ofSeconds(10)).until(() -> post(Tokens.bearer(token)) == 401);
     }
 
     @Test

@@ -113,6 +113,8 @@ public final class EventValidator {
             problems.add(new EventProblem(index, field, "must be at most " + max + " characters"));
         } else if (hasControlCharacter(text)) {
             problems.add(new EventProblem(index, field, "must not contain control characters"));
+        } else if (unpairedSurrogate(text) >= 0) {
+            problems.add(new EventProblem(index, field, "must not contain " + describeSurrogate(text)));
         } else {
             return text;
         }
@@ -166,6 +168,11 @@ public final class EventValidator {
                     + "' is not an ISO-8601 instant with offset such as 2026-11-24T10:15:30Z"));
             return null;
         }
+        if (instant.isBefore(Instant.EPOCH)) {
+            // Almost always a zeroed or negative client timestamp rather than something a lead did.
+            problems.add(new EventProblem(index, "occurredAt", "must not be before 1970-01-01T00:00:00Z"));
+            return null;
+        }
         if (instant.isAfter(now.plus(limits.maxFutureSkew()))) {
             problems.add(new EventProblem(index, "occurredAt", "is more than " + limits.maxFutureSkew().toMinutes()
                     + " minutes in the future"));
@@ -196,6 +203,11 @@ public final class EventValidator {
             if (key.isEmpty() || key.length() > MAX_KEY_LENGTH || hasControlCharacter(key)) {
                 problems.add(new EventProblem(index, path, "keys must be 1 to " + MAX_KEY_LENGTH
                         + " characters without control characters"));
+                ok = false;
+                continue;
+            }
+            if (unpairedSurrogate(key) >= 0) {
+                problems.add(new EventProblem(index, path, "keys must not contain " + describeSurrogate(key)));
                 ok = false;
                 continue;
             }
@@ -236,6 +248,10 @@ public final class EventValidator {
                     problems.add(new EventProblem(index, path, "must not contain the NUL character"));
                     return null;
                 }
+                if (unpairedSurrogate(v.textValue()) >= 0) {
+                    problems.add(new EventProblem(index, path, "must not contain " + describeSurrogate(v.textValue())));
+                    return null;
+                }
                 return v.textValue();
             case NUMBER :
                 return v.numberValue();
@@ -256,6 +272,32 @@ public final class EventValidator {
             }
         }
         return false;
+    }
+
+    /**
+     * Index of the first UTF-16 surrogate that is not half of a pair, or -1. JSON can carry one as an escape (JavaScript
+     * produces it when it cuts a string inside an emoji), but it has no UTF-8 encoding, so PostgreSQL cannot store the
+     * event and the scoring service would be stuck on it.
+     */
+    static int unpairedSurrogate(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.isSurrogate(c)) {
+                if (Character.isHighSurrogate(c) && i + 1 < text.length()
+                        && Character.isLowSurrogate(text.charAt(i + 1))) {
+                    i++;
+                } else {
+                    return i;
+                }
+            }
+        }
+        return -1;
+    }
+
+    private static String describeSurrogate(String text) {
+        int at = unpairedSurrogate(text);
+        return String.format("an unpaired UTF-16 surrogate (\\u%04x at character %d, e.g. an emoji cut in half); it "
+                + "cannot be stored", (int) text.charAt(at), at + 1);
     }
 
     static String describe(JsonNode node) {

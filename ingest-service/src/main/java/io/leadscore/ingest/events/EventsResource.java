@@ -21,6 +21,7 @@ import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonStreamContext;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -37,6 +38,7 @@ import io.smallrye.mutiny.Uni;
 public class EventsResource {
 
     private static final Logger LOG = Logger.getLogger(EventsResource.class);
+    private static final String TRAILING_HINT = "send one event, or several as {\"events\": [...]}";
 
     private final TenantContext tenantContext;
     private final EventValidator validator;
@@ -52,8 +54,7 @@ public class EventsResource {
         this.validator = new EventValidator(limits);
         this.ingestion = ingestion;
         this.rateLimiter = rateLimiter;
-        // A key given twice is ambiguous; say so instead of silently keeping the last.
-        this.strictMapper = mapper.copy().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+        this.strictMapper = StrictJson.mapper(mapper);
     }
 
     @POST
@@ -77,6 +78,14 @@ public class EventsResource {
         if (!problems.isEmpty()) {
             return Uni.createFrom().item(Response.status(400).entity(new ErrorResponse(problems)).build());
         }
+        long burst = rateLimiter.burst(tenant);
+        if (events.size() > burst) {
+            return Uni.createFrom().item(Response.status(413).entity(new ErrorResponse(List.of(new EventProblem(null,
+                    "events", "the batch has " + events.size() + " events, more than this tenant's burst of " + burst
+                            + " events (its rate limit allows no more at once); split it into batches of at most "
+                            + burst))))
+                    .build());
+        }
         long retryAfter = rateLimiter.tryAcquire(tenant, events.size());
         if (retryAfter > 0) {
             return Uni.createFrom().item(Response.status(429).header("Retry-After", retryAfter)
@@ -99,8 +108,7 @@ public class EventsResource {
         try {
             parsed = read(body);
         } catch (JsonParseException e) {
-            problems.add(new EventProblem(null, null, "malformed JSON: " + e.getOriginalMessage() + " at line "
-                    + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr()));
+            problems.add(malformed(e));
             return List.of();
         } catch (IOException e) {
             problems.add(new EventProblem(null, null, "malformed JSON: " + e.getMessage()));
@@ -149,6 +157,42 @@ public class EventsResource {
         return events;
     }
 
+    /**
+     * A parse error, with the event (its index in a batch) and the event's field it lies in when the parser was inside
+     * one: some problems are only seen by the parser, such as half an emoji in a key, which has no UTF-8 encoding.
+     */
+    private static EventProblem malformed(JsonParseException e) {
+        String message = "malformed JSON: " + e.getOriginalMessage() + " at line " + e.getLocation().getLineNr()
+                + ", column " + e.getLocation().getColumnNr();
+        JsonParser parser = e.getProcessor();
+        if (parser == null || parser.getParsingContext() == null) {
+            return new EventProblem(null, null, message);
+        }
+        // Where the parser stood, outermost first; the innermost container's own entry may be the broken one, so only
+        // the containers around it are named.
+        List<Object> path = new ArrayList<>();
+        for (JsonStreamContext c = parser.getParsingContext().getParent(); c != null && !c.inRoot(); c = c.getParent()) {
+            path.add(0, c.inArray() ? (Object) c.getCurrentIndex() : c.getCurrentName());
+        }
+        JsonStreamContext top = parser.getParsingContext();
+        while (top.getParent() != null && !top.getParent().inRoot()) {
+            top = top.getParent();
+        }
+        if (!top.inObject()) {
+            return new EventProblem(null, null, message);
+        }
+        boolean batch = !path.isEmpty() && "events".equals(path.get(0));
+        if (!batch) {
+            return path.isEmpty()
+                    ? new EventProblem(null, null, message)
+                    : new EventProblem(0, String.valueOf(path.get(0)), message);
+        }
+        if (path.size() < 2 || !(path.get(1) instanceof Integer index)) {
+            return new EventProblem(null, "events", message);
+        }
+        return new EventProblem(index, path.size() < 3 ? null : String.valueOf(path.get(2)), message);
+    }
+
     /** The body's tree, and the bytes each event took in it (the per-event size limit is on the event as sent). */
     private record Body(JsonNode root, long rootBytes, long[] eventBytes) {
     }
@@ -161,7 +205,9 @@ public class EventsResource {
         try (JsonParser parser = strictMapper.createParser(body)) {
             JsonToken first = parser.nextToken();
             if (first != JsonToken.START_OBJECT) {
-                return new Body(first == null ? null : strictMapper.readTree(parser), body.length, new long[0]);
+                JsonNode root = first == null ? null : strictMapper.readTree(parser);
+                StrictJson.requireEnd(parser, TRAILING_HINT);
+                return new Body(root, body.length, new long[0]);
             }
             long rootStart = parser.currentTokenLocation().getByteOffset();
             ObjectNode root = strictMapper.getNodeFactory().objectNode();
@@ -183,7 +229,9 @@ public class EventsResource {
                     root.set(name, (JsonNode) strictMapper.readTree(parser));
                 }
             }
-            return new Body(root, parser.currentLocation().getByteOffset() - rootStart, eventBytes);
+            long rootBytes = parser.currentLocation().getByteOffset() - rootStart;
+            StrictJson.requireEnd(parser, TRAILING_HINT);
+            return new Body(root, rootBytes, eventBytes);
         }
     }
 }

@@ -3,7 +3,15 @@ package io.leadscore.ingest.events;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
 import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.function.LongSupplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -14,6 +22,11 @@ import jakarta.inject.Inject;
  * again. An id is remembered for at least the window (and at most a quarter of it longer). Memory is bounded by entry
  * count: past {@code dedupe-max-entries} the oldest ids are forgotten first; an id that falls out early can still slip
  * through, which is safe because the scoring service ignores duplicate event ids too.
+ *
+ * <p>
+ * A claimed id is in flight until the broker has answered for it: a resend in that time (a client that gave up waiting)
+ * must neither be told "duplicate" (the publish may still fail) nor publish it a second time, so it waits for the first
+ * publish to settle and then finds the id stored, or released and free to publish itself.
  *
  * <p>
  * Why not a map of strings: at 50,000 events/s a cache entry per id (the "tenant/eventId" string, a cache node and a
@@ -36,6 +49,8 @@ public class RecentEventIds {
     private final long key1;
     /** Newest first. */
     private final Deque<Generation> generations = new ArrayDeque<>();
+    /** Claimed ids whose publish the broker has not answered yet, and the batch publishing each. */
+    private final Map<Fingerprint, Publishing> inFlight = new HashMap<>();
     private long entries;
 
     @Inject
@@ -54,38 +69,94 @@ public class RecentEventIds {
         generations.addFirst(new Generation(nanoTime.getAsLong()));
     }
 
-    /** Claims the id for publishing; false when it was already seen (a duplicate). */
-    public boolean claim(String tenant, String eventId) {
+    /**
+     * Claims the id for {@code batch}, which is about to publish it. Returns {@code batch} when the id is new (it is
+     * then remembered, and in flight until {@link #settle}), null when it was already stored (a duplicate), or the
+     * batch that is publishing it right now: the caller must wait for that batch to {@linkplain Publishing#settled()
+     * settle} and claim again, because until the broker has answered nobody knows whether the event was stored.
+     */
+    public Publishing claim(String tenant, String eventId, Publishing batch) {
         long[] fingerprint = fingerprint(tenant, eventId);
-        long hi = fingerprint[0];
-        long lo = fingerprint[1];
+        Fingerprint key = new Fingerprint(fingerprint[0], fingerprint[1]);
         synchronized (this) {
-            rotate();
-            for (Generation g : generations) {
-                if (g.contains(hi, lo)) {
-                    return false;
-                }
+            Publishing publishing = inFlight.isEmpty() ? null : inFlight.get(key);
+            if (publishing != null) {
+                return publishing;
             }
-            generations.peekFirst().add(hi, lo);
-            entries++;
-            while (entries > maxEntries && generations.size() > 1) {
-                entries -= generations.removeLast().size;
+            if (!remember(key.hi, key.lo)) {
+                return null;
             }
-            return true;
+            inFlight.put(key, batch);
+            batch.add(key);
+            return batch;
         }
     }
 
-    /** Gives the id back after a failed publish, so the client's retry is not mistaken for a duplicate. */
-    public void release(String tenant, String eventId) {
+    /** Remembers the id as stored at once; false when it was already seen or is being published (for tests). */
+    boolean claim(String tenant, String eventId) {
         long[] fingerprint = fingerprint(tenant, eventId);
         synchronized (this) {
-            for (Generation g : generations) {
-                if (g.remove(fingerprint[0], fingerprint[1])) {
-                    entries--;
-                    return;
-                }
+            return !inFlight.containsKey(new Fingerprint(fingerprint[0], fingerprint[1]))
+                    && remember(fingerprint[0], fingerprint[1]);
+        }
+    }
+
+    /**
+     * The broker has answered for every id {@code batch} claimed. The {@code refused} ones are forgotten, so a resend
+     * publishes them instead of counting them as duplicates; the others stay remembered as stored. Then whoever waits
+     * for the batch goes on (on this thread).
+     */
+    public void settle(Publishing batch, String tenant, Collection<String> refused) {
+        List<long[]> forget = new ArrayList<>(refused.size());
+        for (String eventId : refused) {
+            forget.add(fingerprint(tenant, eventId));
+        }
+        synchronized (this) {
+            for (int i = 0; i < batch.size; i++) {
+                inFlight.remove(batch.ids[i], batch);
+            }
+            for (long[] fingerprint : forget) {
+                forget(fingerprint[0], fingerprint[1]);
             }
         }
+        batch.settled.complete(null);
+    }
+
+    private boolean remember(long hi, long lo) {
+        rotate();
+        for (Generation g : generations) {
+            if (g.contains(hi, lo)) {
+                return false;
+            }
+        }
+        generations.peekFirst().add(hi, lo);
+        entries++;
+        while (entries > maxEntries && generations.size() > 1) {
+            entries -= generations.removeLast().size;
+        }
+        return true;
+    }
+
+    private void forget(long hi, long lo) {
+        for (Generation g : generations) {
+            if (g.remove(hi, lo)) {
+                entries--;
+                return;
+            }
+        }
+    }
+
+    /** Forgets the id (for tests). */
+    void release(String tenant, String eventId) {
+        long[] fingerprint = fingerprint(tenant, eventId);
+        synchronized (this) {
+            forget(fingerprint[0], fingerprint[1]);
+        }
+    }
+
+    /** Ids being published now (for tests). */
+    synchronized int inFlight() {
+        return inFlight.size();
     }
 
     /** Ids remembered now (for tests and sizing). */
@@ -113,6 +184,37 @@ public class RecentEventIds {
         hash.chars("/");
         hash.chars(eventId);
         return hash.finish();
+    }
+
+    private record Fingerprint(long hi, long lo) {
+    }
+
+    /**
+     * The ids one publish claimed, from the claim until the broker answered for all of them. Only then is it known
+     * whether each was stored, so a resend of one of them waits for {@link #settled()}.
+     */
+    public static final class Publishing {
+
+        private final CompletableFuture<Void> settled = new CompletableFuture<>();
+        private Fingerprint[] ids = new Fingerprint[4];
+        private int size;
+
+        /** How many ids this batch claimed so far. */
+        public int claimed() {
+            return size;
+        }
+
+        /** Completes once the broker has answered for every id of the batch and each is remembered or forgotten. */
+        public CompletionStage<Void> settled() {
+            return settled;
+        }
+
+        private void add(Fingerprint id) {
+            if (size == ids.length) {
+                ids = Arrays.copyOf(ids, size * 2);
+            }
+            ids[size++] = id;
+        }
     }
 
     /** One open-addressing set of 128-bit fingerprints (linear probing; never both halves zero). */

@@ -21,6 +21,7 @@ import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.jboss.logging.Logger;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -31,6 +32,7 @@ import io.leadscore.ingest.events.EventProblem;
 import io.leadscore.ingest.events.EventValidator;
 import io.leadscore.ingest.events.IngestLimits;
 import io.leadscore.ingest.events.IngestResult;
+import io.leadscore.ingest.events.StrictJson;
 import io.leadscore.security.Roles;
 import io.leadscore.security.TenantContext;
 import io.smallrye.common.annotation.Blocking;
@@ -54,7 +56,7 @@ public class BulkImportResource {
     private final EventIngestion ingestion;
     private final ImportRepository imports;
     private final IngestLimits limits;
-    private final ObjectMapper mapper;
+    private final ObjectMapper strictMapper;
 
     public BulkImportResource(TenantContext tenantContext, IngestLimits limits, EventIngestion ingestion,
             ImportRepository imports, ObjectMapper mapper) {
@@ -63,7 +65,7 @@ public class BulkImportResource {
         this.validator = new EventValidator(limits);
         this.ingestion = ingestion;
         this.imports = imports;
-        this.mapper = mapper;
+        this.strictMapper = StrictJson.mapper(mapper);
     }
 
     @POST
@@ -97,6 +99,7 @@ public class BulkImportResource {
                 readLine(line, chunk, progress);
                 if (chunk.size() >= CHUNK) {
                     publish(tenant, chunk, progress);
+                    progress.unpublishedFrom = line.number() + 1;
                 }
                 Instant now = Instant.now();
                 if (Duration.between(lastSaved, now).compareTo(PROGRESS_EVERY) >= 0) {
@@ -106,10 +109,13 @@ public class BulkImportResource {
             }
             publish(tenant, chunk, progress);
         } catch (IOException | RuntimeException e) {
-            LOG.errorf(e, "Import %s of tenant %s failed after %d lines", importId, tenant, progress.lines);
+            LOG.errorf(e, "Import %s of tenant %s failed; resend from line %d", importId, tenant,
+                    progress.unpublishedFrom);
             Instant now = Instant.now();
-            progress.addError(new EventProblem(null, null, "import stopped: " + e.getMessage()
-                    + "; lines before it were processed, resend from line " + (progress.lines + 1)));
+            // Nothing read since the last acknowledged chunk is known to be stored (the failed chunk may be partly).
+            progress.addError(new EventProblem(null, null, "import stopped: " + e.getMessage() + "; the lines before "
+                    + "line " + progress.unpublishedFrom + " were stored or rejected, resend from line "
+                    + progress.unpublishedFrom + " (counting every line, blank ones too)"));
             ImportStatus failed = progress.snapshot(ImportStatus.FAILED, now, now);
             imports.save(tenant, failed).await().indefinitely();
             return Response.status(503).entity(failed).build();
@@ -120,7 +126,8 @@ public class BulkImportResource {
         return Response.ok(done).build();
     }
 
-    private void readLine(NdjsonLineReader.Line line, List<EventValidator.ValidEvent> chunk, Progress progress) {
+    private void readLine(NdjsonLineReader.Line line, List<EventValidator.ValidEvent> chunk, Progress progress)
+            throws IOException {
         int number = (int) Math.min(Integer.MAX_VALUE, line.number());
         if (line.tooLong()) {
             progress.reject(new EventProblem(number, null, "line is " + line.bytes() + " bytes; the limit is "
@@ -132,8 +139,9 @@ public class BulkImportResource {
             return;
         }
         JsonNode node;
-        try {
-            node = mapper.readTree(line.text());
+        try (JsonParser parser = strictMapper.createParser(line.text())) {
+            node = strictMapper.readTree(parser);
+            StrictJson.requireEnd(parser, "one event per line");
         } catch (JsonProcessingException e) {
             progress.reject(new EventProblem(number, null, "malformed JSON: " + e.getOriginalMessage()));
             return;
@@ -167,6 +175,8 @@ public class BulkImportResource {
         long accepted;
         long duplicates;
         long rejected;
+        /** The first line (counting blank ones) not known to be stored: where a resend must start. */
+        long unpublishedFrom = 1;
 
         Progress(String importId, Instant startedAt) {
             this.importId = importId;

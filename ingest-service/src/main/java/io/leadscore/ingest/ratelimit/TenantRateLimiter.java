@@ -19,10 +19,21 @@ public class TenantRateLimiter {
     /** 0 when the events may pass, else seconds to wait. */
     public long tryAcquire(String tenant, int events) {
         long now = System.nanoTime();
-        TokenBucket bucket = buckets.computeIfAbsent(tenant, t -> {
+        return bucket(tenant, now).tryTake(events, now);
+    }
+
+    /**
+     * The most events the tenant may send at once: its whole bucket. A request with more would wait forever, so it is
+     * refused as too large instead of being told to retry.
+     */
+    public long burst(String tenant) {
+        return (long) Math.floor(bucket(tenant, System.nanoTime()).capacity());
+    }
+
+    private TokenBucket bucket(String tenant, long now) {
+        return buckets.computeIfAbsent(tenant, t -> {
             double rate = config.tenants().getOrDefault(t, config.eventsPerSecond());
             return new TokenBucket(rate, Math.max(1, rate * config.burstSeconds()), now);
         });
-        return bucket.tryTake(events, now);
     }
 }

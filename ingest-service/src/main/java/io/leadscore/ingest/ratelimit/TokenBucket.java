@@ -18,6 +18,11 @@ public final class TokenBucket {
         this.lastRefillNanos = nowNanos;
     }
 
+    /** The most tokens the bucket holds: a request for more can never pass. */
+    public double capacity() {
+        return capacity;
+    }
+
     /**
      * Takes {@code n} tokens if available. Returns 0 when taken, else the whole seconds to wait before {@code n} tokens
      * could be there (at least 1), for a {@code Retry-After} header.

@@ -69,8 +69,17 @@ public class TokenRevocationsResource {
                     new EventProblem(null, "tokenId", "is required: the token's jti, " + TOKEN_ID.pattern()))))
                     .build());
         }
+        Instant now = Instant.now();
+        if (request.expiresAt() != null && !request.expiresAt().isAfter(now)) {
+            // Every service forgets a revocation once it expires, so this one would be gone at once.
+            return Uni.createFrom().item(Response.status(400).entity(new ErrorResponse(List.of(
+                    new EventProblem(null, "expiresAt", "must be in the future, not " + request.expiresAt()
+                            + ": the revocation is forgotten once it expires; give the token's own expiry (its exp), "
+                            + "or leave expiresAt out to revoke it for good"))))
+                    .build());
+        }
         var revocation = new TokenRevoked(TokenRevoked.CURRENT_SCHEMA_VERSION, tenantContext.tenant(),
-                request.tokenId(), Instant.now(), tenantContext.principal(), request.expiresAt());
+                request.tokenId(), now, tenantContext.principal(), request.expiresAt());
         var metadata = OutgoingKafkaRecordMetadata.<String>builder().withKey(revocation.key()).build();
         return emitter.sendMessage(Message.of(mapper.writeValueAsString(revocation)).addMetadata(metadata))
                 .invoke(() -> revokedTokens.apply(revocation))

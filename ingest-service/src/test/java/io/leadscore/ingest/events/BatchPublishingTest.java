@@ -105,6 +105,45 @@ class BatchPublishingTest {
     }
 
     @Test
+    void aResendWhileTheOriginalIsUnacknowledgedWaitsAndIsADuplicateOnceItIsStored() {
+        AtomicReference<IngestResult> original = new AtomicReference<>();
+        AtomicReference<IngestResult> resend = new AtomicReference<>();
+        ingestion.ingest("acme", List.of(event("e-1", "L1")), NOW).subscribe().with(original::set);
+        ingestion.ingest("acme", List.of(event("e-1", "L1")), NOW).subscribe().with(resend::set);
+
+        assertEquals(1, broker.history().size(), "the resend is not published a second time");
+        assertNull(resend.get(), "no answer for the resend while nobody knows whether the original is stored");
+        broker.completeNext();
+        assertEquals(new IngestResult(1, 0), original.get());
+        assertEquals(new IngestResult(0, 1), resend.get());
+        assertEquals(1, broker.history().size());
+        assertEquals(0, recentIds.inFlight());
+    }
+
+    @Test
+    void aResendWhileTheOriginalFailsPublishesTheEventItselfAndAnswersOnlyThen() {
+        AtomicReference<Throwable> originalFailure = new AtomicReference<>();
+        AtomicReference<IngestResult> resend = new AtomicReference<>();
+        ingestion.ingest("acme", List.of(event("e-1", "L1")), NOW).subscribe().with(ignored -> {
+        }, originalFailure::set);
+        ingestion.ingest("acme", List.of(event("e-1", "L1"), event("e-2", "L2")), NOW).subscribe().with(resend::set);
+        assertEquals(List.of("acme/L1", "acme/L2"), broker.history().stream().map(ProducerRecord::key).toList(),
+                "the resend's other event is published at once");
+
+        broker.errorNext(new TimeoutException("delivery timed out"));
+        assertInstanceOf(LeadEventPublisher.PublishFailedException.class, originalFailure.get());
+        assertEquals(List.of("acme/L1", "acme/L2", "acme/L1"),
+                broker.history().stream().map(ProducerRecord::key).toList(),
+                "the resend publishes the event the original could not store");
+        broker.completeNext();
+        assertNull(resend.get(), "still waiting for its own copy of e-1");
+        broker.completeNext();
+        assertEquals(new IngestResult(2, 0), resend.get());
+        assertEquals(0, recentIds.inFlight());
+        assertFalse(recentIds.claim("acme", "e-1"), "stored now");
+    }
+
+    @Test
     void anEmptyBatchAfterDedupeSendsNothing() {
         recentIds.claim("acme", "seen");
         IngestResult result = ingestion.ingest("acme", List.of(event("seen", "L1")), NOW).await()

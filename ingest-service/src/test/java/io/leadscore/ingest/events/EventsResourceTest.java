@@ -5,6 +5,7 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.notNullValue;
+import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -170,6 +171,16 @@ class EventsResourceTest {
             bad occurredAt                | {"leadId":"L","type":"page_view","occurredAt":"yesterday"} | occurredAt | ISO-8601
             occurredAt as number          | {"leadId":"L","type":"page_view","occurredAt":1700000000} | occurredAt | ISO-8601
             future occurredAt             | {"leadId":"L","type":"page_view","occurredAt":"2999-01-01T00:00:00Z"} | occurredAt | in the future
+            occurredAt before 1970        | {"leadId":"L","type":"page_view","occurredAt":"1969-12-31T23:59:59Z"} | occurredAt | before 1970-01-01T00:00:00Z
+            half an emoji in leadId       | {"leadId":"ab\\ud83d","type":"page_view"}    | leadId | unpaired UTF-16 surrogate
+            lone low surrogate in eventId | {"eventId":"\\ude80x","leadId":"L","type":"page_view"} | eventId | unpaired UTF-16 surrogate
+            half an emoji in a property   | {"leadId":"L","type":"page_view","properties":{"a":"ab\\ud83d"}} | properties.a | unpaired UTF-16 surrogate
+            half an emoji in an array     | {"leadId":"L","type":"page_view","properties":{"a":["ok","\\ud83d"]}} | properties.a[] | unpaired UTF-16 surrogate
+            half an emoji in an attribute | {"leadId":"L","type":"profile_updated","attributes":{"name":"\\ud83dab"}} | attributes.name | unpaired UTF-16 surrogate
+            a second event after the first | {"leadId":"L","type":"a"}{"leadId":"M","type":"b"} | '' | unexpected content after the end of the JSON value
+            garbage after the event       | {"leadId":"L","type":"page_view"}]garbage      | '' | malformed JSON
+            a second batch after the first | {"events":[{"leadId":"L","type":"a"}]} {"events":[]} | '' | unexpected content after the end
+            a value after an array        | [1] 2                                         | '' | unexpected content after the end
             unknown field                 | {"leadId":"L","type":"page_view","tenant":"other"} | tenant | unknown field
             properties not an object      | {"leadId":"L","type":"page_view","properties":[1]} | properties | must be an object
             nested object property        | {"leadId":"L","type":"page_view","properties":{"a":{"b":1}}} | properties.a | not an object
@@ -187,6 +198,26 @@ class EventsResourceTest {
         if (!field.isEmpty()) {
             response.body("errors.field", hasItem(equalTo(field)));
         }
+    }
+
+    @Test
+    void halfAnEmojiInAKeyIsRejectedWithItsEventAndFieldAndAWholeOneIsStored() {
+        // The parser itself refuses such a key (it has no UTF-8 form); the answer still names the event and field.
+        post(event("L", ",\"properties\":{\"ok\":1,\"k\\ud83d\":1}")).statusCode(400)
+                .body("errors[0].index", equalTo(0)).body("errors[0].field", equalTo("properties"))
+                .body("errors[0].message", containsString("surrogate"));
+        post("{\"events\":[" + event("L", "") + ",{\"leadId\":\"L\",\"type\":\"profile_updated\","
+                + "\"attributes\":{\"\\ude80\":1}}]}").statusCode(400)
+                .body("errors[0].index", equalTo(1)).body("errors[0].field", equalTo("attributes"))
+                .body("errors[0].message", containsString("surrogate"));
+        // The two halves in the wrong order are two unpaired surrogates.
+        post(event("L", ",\"properties\":{\"a\":\"\\ude80\\ud83d\"}")).statusCode(400)
+                .body("errors[0].field", equalTo("properties.a"));
+
+        String leadId = "lead-" + UUID.randomUUID();
+        post(event(leadId, ",\"properties\":{\"\\ud83d\\ude80\":\"a\\ud83d\\ude80\"}")).statusCode(202);
+        LeadEvent e = parse(PublishedEvents.readUntil(r -> r.key().equals("acme/" + leadId), r -> true).get(0));
+        assertEquals("a🚀", e.properties().get("🚀"));
     }
 
     @Test
@@ -234,10 +265,26 @@ class EventsResourceTest {
     }
 
     @Test
+    void aBatchLargerThanTheTenantsWholeBurstGets413SayingHowToSplitIt() {
+        String slow = Tokens.token("slowco", "ingest");
+        String six = batchOf(6);
+        given().auth().oauth2(slow).contentType(ContentType.JSON).body(six).when().post("/v1/events")
+                .then().statusCode(413).header("Retry-After", nullValue())
+                .body("errors[0].field", equalTo("events"))
+                .body("errors[0].message", containsString("the batch has 6 events, more than this tenant's burst of 5"))
+                .body("errors[0].message", containsString("split it into batches of at most 5"));
+    }
+
+    /** A batch of {@code n} events of leads L0, L1, … */
+    private static String batchOf(int n) {
+        return IntStream.range(0, n).mapToObj(i -> event("L" + i, "")).collect(Collectors.joining(",",
+                "{\"events\":[", "]}"));
+    }
+
+    @Test
     void tenantOverItsRateGets429WithRetryAfter() {
         String slow = Tokens.token("slowco", "ingest");
-        String batch = IntStream.range(0, 5).mapToObj(i -> event("L" + i, "")).collect(Collectors.joining(",",
-                "{\"events\":[", "]}"));
+        String batch = batchOf(5);
         given().auth().oauth2(slow).contentType(ContentType.JSON).body(batch).when().post("/v1/events")
                 .then().statusCode(202);
         given().auth().oauth2(slow).contentType(ContentType.JSON).body(batch).when().post("/v1/events")

@@ -2,10 +2,13 @@ package io.leadscore.ingest.events;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.List;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -55,6 +58,22 @@ class RecentEventIdsTest {
         }
         ids.release("acme", "never-claimed");
         assertEquals(5000, ids.size());
+    }
+
+    @Test
+    void anIdBeingPublishedIsNeitherNewNorADuplicateUntilItsBatchSettles() {
+        var first = new RecentEventIds.Publishing();
+        var resend = new RecentEventIds.Publishing();
+        assertSame(first, ids.claim("acme", "stored", first));
+        assertSame(first, ids.claim("acme", "refused", first));
+        assertSame(first, ids.claim("acme", "stored", resend), "in flight: wait for the first batch");
+        assertFalse(first.settled().toCompletableFuture().isDone());
+
+        ids.settle(first, "acme", List.of("refused"));
+        assertTrue(first.settled().toCompletableFuture().isDone());
+        assertNull(ids.claim("acme", "stored", resend), "stored: a duplicate");
+        assertSame(resend, ids.claim("acme", "refused", resend), "refused: free to publish again");
+        assertEquals(1, resend.claimed());
     }
 
     @Test

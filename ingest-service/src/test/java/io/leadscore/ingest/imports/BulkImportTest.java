@@ -58,6 +58,34 @@ class BulkImportTest {
     }
 
     @Test
+    void linesThatCannotBeStoredOrThatHideASecondValueAreRejectedWhole() {
+        String lead = "bulk-strict-" + UUID.randomUUID();
+        String event = "{\"leadId\":\"" + lead + "\",\"type\":\"page_view\"}";
+        String body = String.join("\n",
+                event,
+                "{\"leadId\":\"" + lead + "\\ud83d\",\"type\":\"page_view\"}",
+                "{\"leadId\":\"" + lead + "\",\"type\":\"page_view\",\"properties\":{\"k\\ud83d\":1}}",
+                "{\"leadId\":\"" + lead + "\",\"type\":\"page_view\",\"occurredAt\":\"1969-12-31T23:59:59Z\"}",
+                event + event,
+                event + "]garbage",
+                "{\"leadId\":\"" + lead + "\",\"leadId\":\"other\",\"type\":\"page_view\"}",
+                event) + "\n";
+
+        given().auth().oauth2(TOKEN).contentType("application/x-ndjson").body(body.getBytes(StandardCharsets.UTF_8))
+                .when().post("/v1/events/bulk")
+                .then().statusCode(200)
+                .body("lines", equalTo(8)).body("accepted", equalTo(2)).body("rejected", equalTo(6))
+                .body("errors.find { it.index == 2 }.field", equalTo("leadId"))
+                .body("errors.find { it.index == 2 }.message", containsString("unpaired UTF-16 surrogate"))
+                .body("errors.find { it.index == 3 }.field", equalTo("properties.k\ud83d"))
+                .body("errors.find { it.index == 4 }.field", equalTo("occurredAt"))
+                .body("errors.find { it.index == 4 }.message", containsString("before 1970-01-01T00:00:00Z"))
+                .body("errors.find { it.index == 5 }.message", containsString("unexpected content after the end"))
+                .body("errors.find { it.index == 6 }.message", containsString("malformed JSON"))
+                .body("errors.find { it.index == 7 }.message", containsString("Duplicate field 'leadId'"));
+    }
+
+    @Test
     void largeImportStreamsThroughAndResendsCountAsDuplicates() {
         int lines = 5_000;
         String lead = "bulk-big-" + UUID.randomUUID();
