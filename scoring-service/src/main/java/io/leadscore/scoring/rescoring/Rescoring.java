@@ -58,10 +58,24 @@ public class Rescoring {
         });
     }
 
+    /**
+     * The instant a lead is rescored at: the run's, unless live scoring computed the lead's row later (an event scored
+     * after the run started). A row is never moved back in time: rescoring it at the run's start would leave out that
+     * event and announce a downgrade that the next decay check takes back.
+     */
+    static Instant at(ScoreUpdate.Row current, Instant runStart) {
+        return current != null && current.computedAt() != null && current.computedAt().isAfter(runStart)
+                ? current.computedAt()
+                : runStart;
+    }
+
     private Uni<Integer> page(String tenant, ScoringModel model, String after, Instant now, int done) {
         List<OutboxMessage> outbox = new ArrayList<>();
+        // The page's streams are locked before their facts are read: an event live scoring stores meanwhile waits for
+        // this page, instead of being committed between the read and the write and then overwritten without its points.
+        // Streams in lead order, as the live appender locks them (no deadlock between the two).
         return pool.withTransaction(conn -> conn.preparedQuery("SELECT lead_id FROM lead_stream WHERE tenant = $1 "
-                + "AND lead_id > $2 ORDER BY lead_id LIMIT " + PAGE).execute(Tuple.of(tenant, after))
+                + "AND lead_id > $2 ORDER BY lead_id LIMIT " + PAGE + " FOR UPDATE").execute(Tuple.of(tenant, after))
                 .chain(rows -> {
                     List<String> leadIds = new ArrayList<>();
                     for (Row r : rows) {
@@ -77,7 +91,7 @@ public class Rescoring {
                                     LeadLog leadFacts = facts.getOrDefault(leadId, LeadLog.empty());
                                     ScoreUpdate.Row row = current.getOrDefault(leadId, Map.of()).get(model.modelId());
                                     outcomes.add(ScoreUpdate.decide(ScoreUpdate.Trigger.MODEL_VERSION, tenant, leadId,
-                                            model, leadFacts, List.of(), row, now, null));
+                                            model, leadFacts, List.of(), row, at(row, now), null));
                                 }
                                 return store.write(conn, outcomes, Map.of());
                             }))

@@ -54,6 +54,51 @@ class LiveScoringTest {
     @Inject
     com.fasterxml.jackson.databind.ObjectMapper mapper;
 
+    @Inject
+    io.leadscore.scoring.rescoring.Rescoring rescoring;
+
+    /**
+     * A rescoring run that started before an event was scored must not move the lead's row back to its start: the row
+     * would lose the event's points, and the drop would be announced as a model-version change.
+     */
+    @Test
+    void rescoringNeverMovesARowBackBeforeWhatLiveScoringAlreadyCounted() throws Exception {
+        String tenant = ScoringFixtures.newTenant();
+        ScoringFixtures.publishModel(tenant, "engagement", ScoringFixtures.ENGAGEMENT);
+        // The run started two seconds ago; the demo request happened one second ago, after it.
+        Instant runStart = Instant.now().minusSeconds(2).truncatedTo(ChronoUnit.MILLIS);
+        ScoringFixtures.produce(ScoringFixtures.event(tenant, "L", "demo_request", runStart.plusSeconds(1), Map.of()));
+        String select = "SELECT score, band, computed_at FROM lead_score WHERE tenant = $1 AND model_id = 'engagement' "
+                + "AND lead_id = 'L'";
+        var live = await().atMost(Duration.ofSeconds(20)).until(() -> {
+            var rows = pool.preparedQuery(select).execute(io.vertx.mutiny.sqlclient.Tuple.of(tenant)).await()
+                    .atMost(Duration.ofSeconds(10));
+            return rows.size() == 0 ? null : rows.iterator().next();
+        }, row -> row != null);
+        assertEquals(40.0, live.getDouble("score"), 0.01);
+
+        try (var consumer = ScoringFixtures.scoreChangesConsumer()) {
+            assertEquals(1, rescoring.rescore(tenant, "engagement", runStart).await().atMost(Duration.ofSeconds(20)));
+            var after = pool.preparedQuery(select).execute(io.vertx.mutiny.sqlclient.Tuple.of(tenant)).await()
+                    .atMost(Duration.ofSeconds(10)).iterator().next();
+            assertEquals(live.getDouble("score"), after.getDouble("score"), 1e-9, "the demo request still counts");
+            assertEquals("warm", after.getString("band"));
+            assertTrue(!after.getOffsetDateTime("computed_at").isBefore(live.getOffsetDateTime("computed_at")));
+            // The rescoring's messages were sent before it completed; two seconds of polling find them if any.
+            List<String> causes = new java.util.ArrayList<>();
+            long until = System.currentTimeMillis() + 2_000;
+            while (System.currentTimeMillis() < until) {
+                for (var r : consumer.poll(Duration.ofMillis(200))) {
+                    if (r.key().startsWith(tenant + "/")) {
+                        causes.add(io.leadscore.contracts.ContractsJson.mapper().readValue(r.value(), ScoreChanged.class)
+                                .cause().type());
+                    }
+                }
+            }
+            assertTrue(!causes.contains(ScoreChanged.Cause.MODEL_VERSION), causes.toString());
+        }
+    }
+
     @org.junit.jupiter.api.BeforeAll
     static void exactNumbers() {
         // Scores are doubles; JsonPath would otherwise read them as floats and lose digits.
