@@ -105,21 +105,43 @@ public class DeliveryStore {
     }
 
     /**
-     * Leases due pending deliveries whose lease is free (never taken, or run out because a replica died mid-send),
-     * taking at most {@code perTenant} of any one tenant and interleaving tenants, so one tenant's backlog cannot
-     * crowd out the others. {@code FOR UPDATE SKIP LOCKED} lets replicas claim side by side without taking the same row.
+     * What one {@link #claimDue} leased, and the last tenant it reached (null when it reached the last tenant with due
+     * deliveries): the next round starts after that tenant.
      */
-    public Uni<List<Lease>> claimDue(Instant now, Instant leaseUntil, int batch, int perTenant) {
-        return pool.preparedQuery("WITH due AS (SELECT id, tenant, next_attempt_at FROM delivery "
-                + "WHERE status = 'pending' AND next_attempt_at <= $1 AND (locked_until IS NULL OR locked_until < $1) "
-                + "ORDER BY next_attempt_at LIMIT $3 * 4 FOR UPDATE SKIP LOCKED), "
-                + "ranked AS (SELECT id, next_attempt_at, row_number() OVER (PARTITION BY tenant "
-                + "ORDER BY next_attempt_at) AS rn FROM due), "
-                + "picked AS (SELECT id FROM ranked WHERE rn <= $4 ORDER BY rn, next_attempt_at LIMIT $3) "
+    public record DueClaim(List<Lease> leases, String lastTenant) {
+    }
+
+    /**
+     * Leases due pending deliveries whose lease is free (never taken, or run out because a replica died mid-send): it
+     * walks the tenants with due deliveries in name order after {@code afterTenant}, at most {@code batch} of them, and
+     * takes each one's oldest, at most {@code perTenant} per tenant and {@code batch} in all, interleaved (every tenant's
+     * oldest first). So one tenant's backlog cannot hide another's deliveries, and past {@code batch} tenants the next
+     * round goes on where this one stopped. {@code FOR UPDATE SKIP LOCKED} lets replicas claim side by side without
+     * taking the same row.
+     */
+    public Uni<DueClaim> claimDue(Instant now, Instant leaseUntil, int batch, int perTenant, String afterTenant) {
+        return pool.preparedQuery("WITH RECURSIVE tenants(tenant, n) AS ("
+                + "SELECT (SELECT min(tenant) FROM delivery WHERE status = 'pending' AND next_attempt_at <= $1 "
+                + "AND tenant > $5), 1 "
+                + "UNION ALL SELECT (SELECT min(d.tenant) FROM delivery d WHERE d.status = 'pending' "
+                + "AND d.next_attempt_at <= $1 AND d.tenant > t.tenant), t.n + 1 FROM tenants t "
+                + "WHERE t.tenant IS NOT NULL AND t.n < $3), "
+                + "due AS (SELECT d.id, d.tenant, d.next_attempt_at, row_number() OVER (PARTITION BY d.tenant "
+                + "ORDER BY d.next_attempt_at) AS rn FROM tenants t CROSS JOIN LATERAL (SELECT id, tenant, "
+                + "next_attempt_at FROM delivery WHERE tenant = t.tenant AND status = 'pending' AND next_attempt_at <= $1 "
+                + "AND (locked_until IS NULL OR locked_until < $1) ORDER BY next_attempt_at LIMIT $4 "
+                + "FOR UPDATE SKIP LOCKED) d WHERE t.tenant IS NOT NULL), "
+                + "picked AS (SELECT id FROM due ORDER BY rn, next_attempt_at LIMIT $3) "
                 + "UPDATE delivery d SET locked_until = $2, updated_at = $1 FROM picked WHERE d.id = picked.id "
-                + "RETURNING d.id, d.locked_until")
-                .execute(Tuple.of(utc(now), utc(leaseUntil), batch, perTenant))
-                .map(DeliveryStore::leases);
+                + "RETURNING d.id, d.locked_until, (SELECT max(tenant) FROM tenants WHERE n = $3) AS last_tenant")
+                .execute(Tuple.of(utc(now), utc(leaseUntil), batch, perTenant, afterTenant == null ? "" : afterTenant))
+                .map(rows -> {
+                    String last = null;
+                    for (Row r : rows) {
+                        last = r.getString("last_tenant");
+                    }
+                    return new DueClaim(leases(rows), last);
+                });
     }
 
     /** The leases among returned {@code id, locked_until} rows (rows without a lease, held for later, are not sent). */

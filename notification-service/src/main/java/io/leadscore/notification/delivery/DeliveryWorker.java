@@ -26,6 +26,8 @@ public class DeliveryWorker {
     private final DeliveryDispatcher dispatcher;
     private final NotificationConfig.Worker config;
     private final Clock clock;
+    /** Where the next round's walk over tenants starts (more tenants had due deliveries than one round takes). */
+    private volatile String afterTenant = "";
 
     public DeliveryWorker(DeliveryStore store, DeliveryDispatcher dispatcher, NotificationConfig config, Clock clock) {
         this.store = store;
@@ -47,9 +49,10 @@ public class DeliveryWorker {
      */
     public Uni<Integer> runDue() {
         Instant now = clock.instant();
-        return store.claimDue(now, now.plus(config.lease()), config.batchSize(), config.perTenantBatch())
-                .invoke(leases -> start(leases))
-                .map(List::size);
+        return store.claimDue(now, now.plus(config.lease()), config.batchSize(), config.perTenantBatch(), afterTenant)
+                .invoke(claim -> afterTenant = claim.lastTenant() == null ? "" : claim.lastTenant())
+                .invoke(claim -> start(claim.leases()))
+                .map(claim -> claim.leases().size());
     }
 
     private void start(List<Lease> leases) {
