@@ -53,7 +53,7 @@ public class AlertRenderer {
         return render("alerts/slack.txt", c).strip();
     }
 
-    /** Markdown for a Teams card. */
+    /** Markdown for a Teams card (values escaped for it). */
     public String teams(AlertContent c) {
         return render("alerts/teams.txt", c).strip();
     }

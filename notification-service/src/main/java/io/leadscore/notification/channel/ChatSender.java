@@ -63,7 +63,8 @@ public class ChatSender implements Sender {
     Map<String, Object> slack(AlertContent c) {
         String text = renderer.slack(c);
         return Map.of(
-                "text", c.headline(),
+                // The notification's text is mrkdwn too: lead data in it is escaped as in the blocks.
+                "text", TemplateExtensions.slack(c.headline()),
                 "blocks", List.of(
                         Map.of("type", "section", "text", Map.of("type", "mrkdwn", "text", text)),
                         Map.of("type", "actions", "elements", List.of(Map.of(

@@ -652,6 +652,36 @@ class AlertDeliveryTest {
         }
     }
 
+    /** Markup in a lead's name shows as text in the rep's chat: it must not become a link or formatting there. */
+    @Test
+    void markupInTheLeadsNameIsEscapedForSlackAndTeams() throws Exception {
+        String tenant = NotificationFixtures.newTenant();
+        http.stubFor(post(urlPathEqualTo("/slack/" + tenant)).willReturn(aResponse().withStatus(200).withBody("ok")));
+        NotificationFixtures.putContact(tenant, "rep-slack", contact(tenant, "s@example.com", phone(),
+                "{\"sql\": [\"chat\"]}", ""));
+        NotificationFixtures.putContact(tenant, "rep-teams", contact(tenant, "t@example.com", phone(),
+                "{\"sql\": [\"chat\"]}", ", \"chatFormat\": \"teams\""));
+        Map<String, Object> name = Map.of("firstName", "<https://evil.example|Click>", "lastName",
+                "[here](https://evil.example)");
+        for (String rep : List.of("rep-slack", "rep-teams")) {
+            NotificationFixtures.produce(Topics.LEADS_SQL, NotificationFixtures.stageChanged(tenant, "lead-" + rep,
+                    UUID.randomUUID().toString(), "mql", "sql", "sql-hot", rep, true, name));
+            awaitDeliveries(tenant, "lead-" + rep, all(1, "delivered"));
+        }
+        List<JsonNode> bodies = new java.util.ArrayList<>();
+        for (LoggedRequest r : requests("/slack/" + tenant)) {
+            bodies.add(ContractsJson.mapper().readTree(r.getBodyAsString()));
+        }
+        JsonNode slack = bodies.stream().filter(b -> b.has("blocks")).findFirst().orElseThrow();
+        JsonNode teams = bodies.stream().filter(b -> b.has("@type")).findFirst().orElseThrow();
+        for (String text : List.of(slack.get("text").asText(), slack.at("/blocks/0/text/text").asText())) {
+            assertTrue(text.contains("&lt;https://evil.example|Click&gt;") && !text.contains("<https://evil"), text);
+        }
+        String card = teams.get("text").asText();
+        assertTrue(card.contains("\\[here\\]\\(https://evil\\.example\\)"), card);
+        assertTrue(!card.contains("[here](https"), card);
+    }
+
     /** PostgreSQL's text refuses NUL: an answer holding one must still be recorded, not resent at every lease's end. */
     @Test
     void aProviderAnswerWithANulCharacterIsRecordedAndTheDeliverySentOnce() {
