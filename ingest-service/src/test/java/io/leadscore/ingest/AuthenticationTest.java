@@ -88,6 +88,12 @@ class AuthenticationTest {
                 .body("errors[0].field", equalTo("expiresAt"))
                 .body("errors[0].message", containsString("must be in the future"));
         org.junit.jupiter.api.Assertions.assertEquals(202, post(Tokens.bearer(token)), "nothing was revoked");
+        given().auth().oauth2(admin).contentType(ContentType.JSON)
+                .body("{\"tokenId\":\"" + tokenId + "\",\"expiresAt\":\"next week\"}")
+                .when().post("/v1/tokens/revocations")
+                .then().statusCode(400)
+                .body("errors[0].field", equalTo("expiresAt"))
+                .body("errors[0].message", containsString("'next week' is not an ISO-8601 instant"));
 
         given().auth().oauth2(admin).contentType(ContentType.JSON)
                 .body("{\"tokenId\":\"" + tokenId + "\",\"expiresAt\":\"" + Instant.now().plus(Duration.ofHours(1))

@@ -1,6 +1,8 @@
 package io.leadscore.ingest.tokens;
 
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.regex.Pattern;
 
@@ -41,7 +43,8 @@ public class TokenRevocationsResource {
 
     private static final Pattern TOKEN_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
 
-    public record RevokeRequest(String tokenId, Instant expiresAt) {
+    /** {@code expiresAt} as text, so a malformed one gets this API's error naming the field, not the framework's. */
+    public record RevokeRequest(String tokenId, String expiresAt) {
     }
 
     private final TenantContext tenantContext;
@@ -69,17 +72,26 @@ public class TokenRevocationsResource {
                     new EventProblem(null, "tokenId", "is required: the token's jti, " + TOKEN_ID.pattern()))))
                     .build());
         }
+        Instant expiresAt;
+        try {
+            expiresAt = request.expiresAt() == null ? null : OffsetDateTime.parse(request.expiresAt()).toInstant();
+        } catch (DateTimeParseException e) {
+            return Uni.createFrom().item(Response.status(400).entity(new ErrorResponse(List.of(
+                    new EventProblem(null, "expiresAt", "'" + request.expiresAt() + "' is not an ISO-8601 instant "
+                            + "with offset such as 2026-12-01T00:00:00Z"))))
+                    .build());
+        }
         Instant now = Instant.now();
-        if (request.expiresAt() != null && !request.expiresAt().isAfter(now)) {
+        if (expiresAt != null && !expiresAt.isAfter(now)) {
             // Every service forgets a revocation once it expires, so this one would be gone at once.
             return Uni.createFrom().item(Response.status(400).entity(new ErrorResponse(List.of(
-                    new EventProblem(null, "expiresAt", "must be in the future, not " + request.expiresAt()
+                    new EventProblem(null, "expiresAt", "must be in the future, not " + expiresAt
                             + ": the revocation is forgotten once it expires; give the token's own expiry (its exp), "
                             + "or leave expiresAt out to revoke it for good"))))
                     .build());
         }
         var revocation = new TokenRevoked(TokenRevoked.CURRENT_SCHEMA_VERSION, tenantContext.tenant(),
-                request.tokenId(), now, tenantContext.principal(), request.expiresAt());
+                request.tokenId(), now, tenantContext.principal(), expiresAt);
         var metadata = OutgoingKafkaRecordMetadata.<String>builder().withKey(revocation.key()).build();
         return emitter.sendMessage(Message.of(mapper.writeValueAsString(revocation)).addMetadata(metadata))
                 .invoke(() -> revokedTokens.apply(revocation))
