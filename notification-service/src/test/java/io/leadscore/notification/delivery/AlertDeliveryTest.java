@@ -271,10 +271,7 @@ class AlertDeliveryTest {
                 .willReturn(aResponse().withStatus(500).withBody("boom")).willSetStateTo("recovered"));
         http.stubFor(post(urlPathEqualTo(path)).inScenario(tenant).whenScenarioStateIs("recovered")
                 .willReturn(aResponse().withStatus(200).withBody("thanks")));
-        NotificationFixtures.putContact(tenant, "rep-1", contact(tenant, "x@example.com", phone(),
-                "{\"sql\": [\"webhook\"]}", ""));
-        NotificationFixtures.produce(Topics.LEADS_SQL, NotificationFixtures.stageChanged(tenant, "lead-1",
-                UUID.randomUUID().toString(), "mql", "sql", "sql-hot", "rep-1", true));
+        sqlAlertByWebhook(tenant);
 
         Map<String, Object> d = awaitDeliveries(tenant, "lead-1", all(1, "delivered")).get(0);
         List<Map<String, Object>> attempts = attempts(d);
@@ -289,6 +286,14 @@ class AlertDeliveryTest {
                 "receivers can de-duplicate on webhook-id");
     }
 
+    /** Rep-1 of the tenant takes SQL alerts by webhook only; lead-1 becomes an SQL for rep-1. */
+    void sqlAlertByWebhook(String tenant) {
+        NotificationFixtures.putContact(tenant, "rep-1", contact(tenant, "x@example.com", phone(),
+                "{\"sql\": [\"webhook\"]}", ""));
+        NotificationFixtures.produce(Topics.LEADS_SQL, NotificationFixtures.stageChanged(tenant, "lead-1",
+                UUID.randomUUID().toString(), "mql", "sql", "sql-hot", "rep-1", true));
+    }
+
     @SuppressWarnings("unchecked")
     static List<Map<String, Object>> attempts(Map<String, Object> delivery) {
         return (List<Map<String, Object>>) delivery.get("attempts");
@@ -299,10 +304,7 @@ class AlertDeliveryTest {
         String tenant = NotificationFixtures.newTenant();
         String path = "/hooks/" + tenant;
         http.stubFor(post(urlPathEqualTo(path)).willReturn(aResponse().withStatus(503).withBody("maintenance")));
-        NotificationFixtures.putContact(tenant, "rep-1", contact(tenant, "x@example.com", phone(),
-                "{\"sql\": [\"webhook\"]}", ""));
-        NotificationFixtures.produce(Topics.LEADS_SQL, NotificationFixtures.stageChanged(tenant, "lead-1",
-                UUID.randomUUID().toString(), "mql", "sql", "sql-hot", "rep-1", true));
+        sqlAlertByWebhook(tenant);
 
         Map<String, Object> d = awaitDeliveries(tenant, "lead-1", all(1, "failed")).get(0);
         List<Map<String, Object>> attempts = attempts(d);
@@ -688,10 +690,7 @@ class AlertDeliveryTest {
         String tenant = NotificationFixtures.newTenant();
         String path = "/hooks/" + tenant;
         http.stubFor(post(urlPathEqualTo(path)).willReturn(aResponse().withStatus(200).withBody("ok\u0000done")));
-        NotificationFixtures.putContact(tenant, "rep-1", contact(tenant, "x@example.com", phone(),
-                "{\"sql\": [\"webhook\"]}", ""));
-        NotificationFixtures.produce(Topics.LEADS_SQL, NotificationFixtures.stageChanged(tenant, "lead-1",
-                UUID.randomUUID().toString(), "mql", "sql", "sql-hot", "rep-1", true));
+        sqlAlertByWebhook(tenant);
 
         Map<String, Object> sent = awaitDeliveries(tenant, "lead-1", all(1, "delivered")).get(0);
         assertEquals("HTTP 200: ok\uFFFDdone", attempts(sent).get(0).get("response"));

@@ -63,24 +63,13 @@ class EventStoreSmokeTest {
                 Instant.parse("2026-11-01T10:00:00Z"), null, Map.of(), null);
         try (var producer = KafkaBroker.producer()) {
             producer.send(new ProducerRecord<>(Topics.LEAD_EVENTS, "acme/" + leadId, "{not json")).get();
-            producer.send(new ProducerRecord<>(Topics.LEAD_EVENTS, good.key(),
-                    ContractsJson.mapper().writeValueAsString(good))).get();
         }
+        produce(good);
 
         await().atMost(Duration.ofSeconds(20)).until(() -> countEvents(leadId) == 1);
-        try (var consumer = KafkaBroker.consumer(Topics.LEAD_EVENTS_DLQ)) {
-            ConsumerRecord<String, String> dead = await().atMost(Duration.ofSeconds(20)).until(() -> {
-                for (var r : consumer.poll(Duration.ofMillis(200))) {
-                    if (("acme/" + leadId).equals(r.key())) {
-                        return r;
-                    }
-                }
-                return null;
-            }, r -> r != null);
-            assertEquals("{not json", dead.value());
-            String reason = new String(dead.headers().lastHeader(MessageHeaders.DEAD_LETTER_REASON).value());
-            assertTrue(!reason.isBlank(), "the reason is recorded");
-        }
+        ConsumerRecord<String, String> dead = deadLetter("acme/" + leadId);
+        assertEquals("{not json", dead.value());
+        assertTrue(!reason(dead).isBlank(), "the reason is recorded");
     }
 
     @Test
@@ -90,25 +79,10 @@ class EventStoreSmokeTest {
                 Instant.parse("2026-11-01T10:00:00Z"), null, Map.of("url", "a\u0000b"), null);
         var good = new LeadEvent(1, "acme", "evt-" + UUID.randomUUID(), leadId, "email_open",
                 Instant.parse("2026-11-01T10:00:01Z"), null, Map.of(), null);
-        try (var producer = KafkaBroker.producer()) {
-            producer.send(new ProducerRecord<>(Topics.LEAD_EVENTS, nul.key(), ContractsJson.mapper().writeValueAsString(nul)))
-                    .get();
-            producer.send(new ProducerRecord<>(Topics.LEAD_EVENTS, good.key(),
-                    ContractsJson.mapper().writeValueAsString(good))).get();
-        }
+        produce(nul, good);
         await().atMost(Duration.ofSeconds(20)).until(() -> countEvents(leadId) == 1);
-        try (var consumer = KafkaBroker.consumer(Topics.LEAD_EVENTS_DLQ)) {
-            ConsumerRecord<String, String> dead = await().atMost(Duration.ofSeconds(20)).until(() -> {
-                for (var r : consumer.poll(Duration.ofMillis(200))) {
-                    if (nul.key().equals(r.key())) {
-                        return r;
-                    }
-                }
-                return null;
-            }, r -> r != null);
-            String reason = new String(dead.headers().lastHeader(MessageHeaders.DEAD_LETTER_REASON).value());
-            assertTrue(reason.contains("NUL"), reason);
-        }
+        String reason = reason(deadLetter(nul.key()));
+        assertTrue(reason.contains("NUL"), reason);
     }
 
     @Inject
@@ -144,7 +118,7 @@ class EventStoreSmokeTest {
                 Instant.parse("2026-11-01T10:00:01Z"), null, Map.of(), null);
         produce(ancient, good);
         await().atMost(Duration.ofSeconds(20)).until(() -> countEvents(leadId) == 1);
-        assertTrue(deadLetterReason(ancient.key()).contains("outside the years"));
+        assertTrue(reason(deadLetter(ancient.key())).contains("outside the years"));
     }
 
     /**
@@ -164,7 +138,7 @@ class EventStoreSmokeTest {
         try {
             produce(before, poison, after);
             await().atMost(Duration.ofSeconds(30)).until(() -> countEvents(leadId) == 2);
-            String reason = deadLetterReason(poison.key());
+            String reason = reason(deadLetter(poison.key()));
             assertTrue(reason.contains("storing or scoring failed") && reason.contains("test_refuses_poison"), reason);
         } finally {
             sql("ALTER TABLE lead_event DROP CONSTRAINT test_refuses_poison");
@@ -180,9 +154,10 @@ class EventStoreSmokeTest {
         }
     }
 
-    private static String deadLetterReason(String key) {
+    /** The dead-lettered record with this key, once it arrives. */
+    private static ConsumerRecord<String, String> deadLetter(String key) {
         try (var consumer = KafkaBroker.consumer(Topics.LEAD_EVENTS_DLQ)) {
-            ConsumerRecord<String, String> dead = await().atMost(Duration.ofSeconds(30)).until(() -> {
+            return await().atMost(Duration.ofSeconds(30)).until(() -> {
                 for (var r : consumer.poll(Duration.ofMillis(200))) {
                     if (key.equals(r.key())) {
                         return r;
@@ -190,8 +165,11 @@ class EventStoreSmokeTest {
                 }
                 return null;
             }, r -> r != null);
-            return new String(dead.headers().lastHeader(MessageHeaders.DEAD_LETTER_REASON).value());
         }
+    }
+
+    private static String reason(ConsumerRecord<String, String> dead) {
+        return new String(dead.headers().lastHeader(MessageHeaders.DEAD_LETTER_REASON).value());
     }
 
     private static void sql(String statement) throws Exception {
